@@ -1,0 +1,25 @@
+package io.ipc4j;
+
+/**
+ * What a transport can do for a scheme, as reported by {@link
+ * io.ipc4j.spi.TransportProvider#capabilities(String)}. Query a capability before relying on
+ * the behaviour it names.
+ */
+public enum Capability {
+  /** Every byte or message sent arrives, or the connection fails. */
+  RELIABLE,
+  /** Bytes and messages arrive in the order they were sent. */
+  ORDERED,
+  /** Each direction of a connection can be shut down on its own. */
+  HALF_CLOSE,
+  /** The user and group of the peer process are known ({@link PeerCredentials}). */
+  PEER_CREDENTIALS,
+  /** The process id of the peer is known ({@link PeerCredentials#pid()}). */
+  PEER_PID,
+  /** Open file descriptors can be sent with a message. */
+  FILE_DESCRIPTORS,
+  /** Linux abstract socket names ({@code unix:@name}) can be bound and connected. */
+  ABSTRACT_NAMESPACE,
+  /** The listener's socket file gets {@link StandardIpcOptions#SOCKET_FILE_PERMISSIONS}. */
+  SOCKET_FILE_PERMISSIONS
+}

@@ -1,0 +1,312 @@
+package io.ipc4j;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Messages over a byte stream. Wire format: a 4-byte big-endian unsigned length, then that many
+ * bytes.
+ *
+ * <p>Sending is one gathering write of header and payload, with no allocation. Receiving reads
+ * through a small direct buffer that grows (to {@value #MAX_BUFFER} bytes) only while reads keep
+ * filling it, so small messages cost one system call or less and an idle connection holds little
+ * memory. A large message is read straight into its destination; a message whose announced size
+ * is within the limit is still allocated only as its bytes arrive, so a peer that announces much
+ * and sends little costs little.
+ */
+final class FramedConnection implements MessageConnection {
+  static final int HEADER = 4;
+  private static final int INITIAL_BUFFER = 1024;
+  private static final int MAX_BUFFER = 64 * 1024;
+  private static final int FIRST_CHUNK = 64 * 1024;
+
+  private final SocketConnection stream;
+  private final int maxMessageSize;
+
+  private final ReentrantLock sendLock = new ReentrantLock();
+  private final ByteBuffer header = ByteBuffer.allocateDirect(HEADER);
+  private final ByteBuffer[] frame = new ByteBuffer[2];
+
+  private final ReentrantLock receiveLock = new ReentrantLock();
+  /** Bytes read but not yet consumed, between position and limit; null until first receive. */
+  private ByteBuffer in;
+
+  /** Set when the server closes: end the conversation at the next message boundary. */
+  private volatile boolean draining;
+  /** Set while a receive blocks at a message boundary with nothing buffered. */
+  private volatile boolean idle;
+
+  FramedConnection(SocketConnection stream, IpcOptions options) {
+    this.stream = stream;
+    this.maxMessageSize = options.get(StandardIpcOptions.MAX_MESSAGE_SIZE);
+  }
+
+  @Override
+  public void send(ByteBuffer message) throws IOException {
+    int length = message.remaining();
+    if (length > maxMessageSize) {
+      throw new MessageTooLargeException(
+          "message of "
+              + length
+              + " bytes exceeds maxMessageSize "
+              + maxMessageSize
+              + " bytes, not sent: "
+              + stream.remoteEndpoint(),
+          length,
+          maxMessageSize);
+    }
+    sendLock.lock();
+    try {
+      header.clear();
+      header.putInt(length).flip();
+      frame[0] = header;
+      frame[1] = message;
+      stream.write(frame, 0, 2);
+    } finally {
+      frame[1] = null;
+      sendLock.unlock();
+    }
+  }
+
+  @Override
+  public ByteBuffer receive() throws IOException {
+    receiveLock.lock();
+    try {
+      long length = readHeader();
+      if (length < 0) {
+        return null;
+      }
+      ByteBuffer message = ByteBuffer.allocate((int) Math.min(length, FIRST_CHUNK));
+      long missing = length;
+      while (missing > 0) {
+        if (!message.hasRemaining()) {
+          message = grow(message, (int) length);
+        }
+        missing -= readInto(message, missing, length);
+      }
+      return message.flip();
+    } finally {
+      receiveLock.unlock();
+    }
+  }
+
+  @Override
+  public int receive(ByteBuffer dst) throws IOException {
+    receiveLock.lock();
+    try {
+      long length = readHeader();
+      if (length < 0) {
+        return -1;
+      }
+      if (length > dst.remaining()) {
+        skip(length);
+        throw new MessageTooLargeException(
+            "message of "
+                + length
+                + " bytes does not fit the buffer's "
+                + dst.remaining()
+                + " remaining bytes, discarded: "
+                + stream.remoteEndpoint(),
+            length,
+            dst.remaining());
+      }
+      ByteBuffer window = dst.slice().limit((int) length);
+      long missing = length;
+      while (missing > 0) {
+        missing -= readInto(window, missing, length);
+      }
+      dst.position(dst.position() + (int) length);
+      return (int) length;
+    } finally {
+      receiveLock.unlock();
+    }
+  }
+
+  /** Returns the next frame's length, or -1 at a clean end of stream. */
+  private long readHeader() throws IOException {
+    if (!stream.isOpen()) {
+      // Bytes still buffered belong to a conversation that is over.
+      throw new ClosedChannelException();
+    }
+    if (in == null) {
+      in = ByteBuffer.allocateDirect(INITIAL_BUFFER).flip();
+    }
+    while (in.remaining() < HEADER) {
+      boolean atBoundary = !in.hasRemaining();
+      if (fill(atBoundary) < 0) {
+        if (atBoundary) {
+          return -1;
+        }
+        throw new EOFException(
+            "connection closed inside a message header, "
+                + (HEADER - in.remaining())
+                + " of 4 bytes missing: "
+                + stream.remoteEndpoint());
+      }
+    }
+    long length = Integer.toUnsignedLong(in.getInt());
+    if (length > maxMessageSize) {
+      stream.close();
+      throw new MessageTooLargeException(
+          "peer announced a message of "
+              + length
+              + " bytes, over maxMessageSize "
+              + maxMessageSize
+              + " bytes; connection closed: "
+              + stream.remoteEndpoint(),
+          length,
+          maxMessageSize);
+    }
+    return length;
+  }
+
+  /**
+   * Moves up to {@code missing} bytes of the current message into {@code dst}: buffered bytes
+   * first, then straight from the stream when the rest is large.
+   */
+  private int readInto(ByteBuffer dst, long missing, long length) throws IOException {
+    int want = (int) Math.min(missing, dst.remaining());
+    if (!in.hasRemaining()) {
+      if (want >= in.capacity()) {
+        int limit = dst.limit();
+        dst.limit(dst.position() + want);
+        try {
+          int n = stream.read(dst);
+          if (n < 0) {
+            throw truncated(missing, length);
+          }
+          return n;
+        } finally {
+          dst.limit(limit);
+        }
+      }
+      if (fill(false) < 0) {
+        throw truncated(missing, length);
+      }
+    }
+    int n = Math.min(want, in.remaining());
+    int limit = in.limit();
+    in.limit(in.position() + n);
+    dst.put(in);
+    in.limit(limit);
+    return n;
+  }
+
+  private void skip(long length) throws IOException {
+    long missing = length;
+    while (missing > 0) {
+      if (!in.hasRemaining() && fill(false) < 0) {
+        throw truncated(missing, length);
+      }
+      int n = (int) Math.min(missing, in.remaining());
+      in.position(in.position() + n);
+      missing -= n;
+    }
+  }
+
+  /**
+   * Reads more bytes into the buffer, keeping the unread ones; grows it while reads fill it.
+   *
+   * @param atBoundary whether nothing of a next message has been read yet (a drain may end the
+   *     connection here)
+   * @return the number of bytes read, or -1 at end of stream
+   */
+  private int fill(boolean atBoundary) throws IOException {
+    in.compact();
+    try {
+      if (atBoundary) {
+        idle = true;
+        if (draining) {
+          return -1;
+        }
+      }
+      int n = stream.read(in);
+      if (n > 0 && !in.hasRemaining() && in.capacity() < MAX_BUFFER) {
+        // A full read suggests more is waiting: let the next fill use a larger buffer.
+        in.flip();
+        in = ByteBuffer.allocateDirect(in.capacity() * 2).put(in);
+      }
+      return n;
+    } finally {
+      idle = false;
+      in.flip();
+    }
+  }
+
+  /**
+   * Ends the conversation at the next message boundary: a receive blocked there now returns end
+   * of stream, and so does the next one to reach a boundary. Used by {@link IpcServer#close()}.
+   *
+   * <p>Only the input is shut down, never the whole connection: a read that raced with the drain
+   * and got a request still has its reply delivered.
+   */
+  void drain() {
+    draining = true;
+    if (idle) {
+      try {
+        stream.shutdownInput();
+      } catch (IOException ignored) {
+        // Already closed or shut down: the blocked receive ends either way.
+      }
+    }
+  }
+
+  private EOFException truncated(long missing, long length) {
+    return new EOFException(
+        "connection closed inside a message of "
+            + length
+            + " bytes, "
+            + missing
+            + " bytes missing: "
+            + stream.remoteEndpoint());
+  }
+
+  private static ByteBuffer grow(ByteBuffer message, int length) {
+    int capacity = (int) Math.min((long) message.capacity() * 2, length);
+    return ByteBuffer.allocate(capacity).put(message.flip());
+  }
+
+  @Override
+  public int maxMessageSize() {
+    return maxMessageSize;
+  }
+
+  @Override
+  public Endpoint localEndpoint() {
+    return stream.localEndpoint();
+  }
+
+  @Override
+  public Endpoint remoteEndpoint() {
+    return stream.remoteEndpoint();
+  }
+
+  @Override
+  public Optional<PeerCredentials> peerCredentials() {
+    return stream.peerCredentials();
+  }
+
+  @Override
+  public boolean isOpen() {
+    return stream.isOpen();
+  }
+
+  @Override
+  public <T> Optional<T> unwrap(Class<T> type) {
+    return type.isInstance(this) ? Optional.of(type.cast(this)) : stream.unwrap(type);
+  }
+
+  @Override
+  public void close() throws IOException {
+    stream.close();
+  }
+
+  @Override
+  public String toString() {
+    return "MessageConnection[" + localEndpoint() + " <-> " + remoteEndpoint() + "]";
+  }
+}

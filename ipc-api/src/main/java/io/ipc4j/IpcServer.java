@@ -1,0 +1,413 @@
+package io.ipc4j;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Accepts connections on an endpoint and runs a handler for each, on its own thread.
+ *
+ * <pre>{@code
+ * try (IpcServer server = IpcServer.serveMessages("unix:///run/app.sock", c -> {
+ *       for (ByteBuffer m; (m = c.receive()) != null; ) {
+ *         c.send(m);
+ *       }
+ *     })) {
+ *   System.out.println("serving " + server.endpoint());
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <p>Threads: one platform thread accepts; each connection runs on a virtual thread on Java 21
+ * and later (see {@link StandardIpcOptions#VIRTUAL_THREADS}), a platform daemon thread otherwise.
+ * Threads are named after the server's endpoint and the peer.
+ *
+ * <p>Limits: at most {@link StandardIpcOptions#MAX_CONNECTIONS} connections are served at once;
+ * one more is closed at once and reported to the {@link IpcEventListener}. {@link
+ * StandardIpcOptions#READ_TIMEOUT} is the connections' idle timeout and {@link
+ * StandardIpcOptions#MAX_MESSAGE_SIZE} bounds their messages. A handler that throws costs only
+ * its own connection.
+ *
+ * <p>{@link #close()} stops accepting, lets handlers finish for up to {@link
+ * StandardIpcOptions#SHUTDOWN_GRACE}, then closes the connections that are left. Message
+ * handlers see the end of the conversation ({@code receive()} returns null) at their next message
+ * boundary, so a request being received is completed and answered. Thread-safe.
+ */
+public final class IpcServer implements Closeable {
+  private static final Logger log = LoggerFactory.getLogger(IpcServer.class);
+  private static final long REFUSAL_LOG_INTERVAL = TimeUnit.SECONDS.toNanos(1);
+  private static final long ACCEPT_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  private static final long AFTER_FORCE_CLOSE_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+  private final Listener<? extends Closeable> listener;
+  private final Endpoint endpoint;
+  private final Handler handler;
+  private final IpcEventListener events;
+  private final int maxConnections;
+  private final long graceNanos;
+  private final boolean virtualThreads;
+
+  private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private final AtomicLong sequence = new AtomicLong();
+  private final Thread acceptor;
+  private int active;
+  private long lastRefusalLog;
+
+  private IpcServer(Builder b, Listener<? extends Closeable> listener, Handler handler) {
+    this.listener = listener;
+    this.endpoint = listener.endpoint();
+    this.handler = handler;
+    this.events = b.events;
+    this.maxConnections = b.options.get(StandardIpcOptions.MAX_CONNECTIONS);
+    this.graceNanos = b.options.get(StandardIpcOptions.SHUTDOWN_GRACE).toNanos();
+    this.virtualThreads = b.options.get(StandardIpcOptions.VIRTUAL_THREADS);
+    this.acceptor = IpcThreads.platform("ipc4j-accept " + endpoint, this::acceptLoop, false);
+  }
+
+  /** Serves byte streams on {@code endpoint} with default options. */
+  public static IpcServer serveStreams(String endpoint, StreamHandler handler) throws IOException {
+    return builder(Endpoint.parse(endpoint)).streamHandler(handler).start();
+  }
+
+  /** Serves messages on {@code endpoint} with default options. */
+  public static IpcServer serveMessages(String endpoint, MessageHandler handler)
+      throws IOException {
+    return builder(Endpoint.parse(endpoint)).messageHandler(handler).start();
+  }
+
+  /** Returns a builder for a server on {@code endpoint}. */
+  public static Builder builder(String endpoint) {
+    return builder(Endpoint.parse(endpoint));
+  }
+
+  /** Returns a builder for a server on {@code endpoint}. */
+  public static Builder builder(Endpoint endpoint) {
+    return new Builder(endpoint);
+  }
+
+  /** The endpoint the server listens on (port 0 resolved). */
+  public Endpoint endpoint() {
+    return endpoint;
+  }
+
+  /** The number of connections being served now. */
+  public int connectionCount() {
+    lock.lock();
+    try {
+      return active;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Closes the server gracefully: stops accepting, lets handlers finish within the grace period,
+   * then closes the remaining connections and waits briefly for their handlers to return. Returns
+   * once every handler has returned or that wait has run out. Idempotent; a second caller waits
+   * like the first.
+   */
+  @Override
+  public void close() throws IOException {
+    if (!closing.compareAndSet(false, true)) {
+      awaitSessions(System.nanoTime() + graceNanos + AFTER_FORCE_CLOSE_NANOS);
+      return;
+    }
+    IOException failure = null;
+    try {
+      listener.close();
+    } catch (IOException e) {
+      failure = e;
+    }
+    joinAcceptor();
+    for (Session s : sessions) {
+      s.drain();
+    }
+    if (!awaitSessions(System.nanoTime() + graceNanos)) {
+      for (Session s : sessions) {
+        s.forceClose();
+      }
+      if (!awaitSessions(System.nanoTime() + AFTER_FORCE_CLOSE_NANOS)) {
+        log.warn("{}: {} handlers still running after close", endpoint, connectionCount());
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private void joinAcceptor() {
+    boolean interrupted = false;
+    while (acceptor.isAlive()) {
+      try {
+        acceptor.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Waits until no session is left or {@code deadline} passes; returns whether none is left. */
+  private boolean awaitSessions(long deadline) {
+    lock.lock();
+    try {
+      while (active > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        changed.awaitNanos(left);
+      }
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return active == 0;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void start() {
+    acceptor.start();
+  }
+
+  private void acceptLoop() {
+    while (!closing.get()) {
+      Closeable connection;
+      try {
+        connection = listener.accept();
+      } catch (ClosedChannelException closed) {
+        return;
+      } catch (IOException | RuntimeException e) {
+        if (!listener.isOpen() || closing.get()) {
+          return;
+        }
+        // Out of descriptors, a peer that reset before accept: the server keeps going.
+        log.warn("{}: accept failed, retrying: {}", endpoint, e.toString());
+        pauseAfterAcceptFailure();
+        continue;
+      }
+      admit(connection);
+    }
+  }
+
+  private void admit(Closeable connection) {
+    Endpoint peer = Session.peerOf(connection);
+    lock.lock();
+    boolean full = active >= maxConnections;
+    if (!full) {
+      active++;
+    }
+    lock.unlock();
+    if (full) {
+      refuse(connection, peer);
+      return;
+    }
+    Session session = new Session(connection, peer);
+    sessions.add(session);
+    String name = "ipc4j-conn-" + sequence.incrementAndGet() + " " + endpoint + " <- " + peer;
+    try {
+      IpcThreads.connection(name, () -> run(session), virtualThreads).start();
+    } catch (RuntimeException | OutOfMemoryError e) {
+      log.warn("{}: cannot start a thread for {}, closing it: {}", endpoint, peer, e.toString());
+      finish(session);
+    }
+  }
+
+  private void refuse(Closeable connection, Endpoint peer) {
+    String reason = maxConnections + " connections open (maxConnections " + maxConnections + ")";
+    closeQuietly(connection);
+    long now = System.nanoTime();
+    if (now - lastRefusalLog >= REFUSAL_LOG_INTERVAL) {
+      lastRefusalLog = now;
+      log.warn("{}: refused a connection from {}: {}", endpoint, peer, reason);
+    }
+    notify(() -> events.connectionRefused(endpoint, peer, reason));
+  }
+
+  private void run(Session s) {
+    notify(() -> events.connectionOpened(endpoint, s.peer));
+    try {
+      handler.handle(s.connection);
+    } catch (Throwable failure) {
+      if (!(s.forced && failure instanceof ClosedChannelException)) {
+        if (failure instanceof IOException) {
+          // A peer that vanished, timed out or broke the protocol: its own connection ends.
+          log.debug("{}: connection from {} failed: {}", endpoint, s.peer, failure.toString());
+        } else {
+          log.warn("{}: handler failed for {}, closing its connection", endpoint, s.peer, failure);
+        }
+        notify(() -> events.handlerFailed(endpoint, s.peer, failure));
+      }
+      if (failure instanceof Error && !(failure instanceof StackOverflowError)) {
+        finish(s);
+        throw (Error) failure;
+      }
+    }
+    finish(s);
+  }
+
+  private void finish(Session s) {
+    closeQuietly(s.connection);
+    sessions.remove(s);
+    lock.lock();
+    try {
+      active--;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    notify(() -> events.connectionClosed(endpoint, s.peer));
+  }
+
+  private void pauseAfterAcceptFailure() {
+    lock.lock();
+    try {
+      changed.awaitNanos(ACCEPT_RETRY_NANOS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void notify(Runnable event) {
+    try {
+      event.run();
+    } catch (RuntimeException e) {
+      log.warn("{}: event listener failed", endpoint, e);
+    }
+  }
+
+  private static void closeQuietly(Closeable c) {
+    try {
+      c.close();
+    } catch (IOException e) {
+      log.debug("closing {} failed", c, e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "IpcServer[" + endpoint + ", " + connectionCount() + " connections]";
+  }
+
+  /** One connection being served. */
+  private static final class Session {
+    final Closeable connection;
+    final Endpoint peer;
+    volatile boolean forced;
+
+    Session(Closeable connection, Endpoint peer) {
+      this.connection = connection;
+      this.peer = peer;
+    }
+
+    static Endpoint peerOf(Closeable connection) {
+      return connection instanceof MessageConnection
+          ? ((MessageConnection) connection).remoteEndpoint()
+          : ((StreamConnection) connection).remoteEndpoint();
+    }
+
+    void drain() {
+      if (connection instanceof FramedConnection) {
+        ((FramedConnection) connection).drain();
+      }
+    }
+
+    void forceClose() {
+      forced = true;
+      closeQuietly(connection);
+    }
+  }
+
+  /** Runs the user's handler on a connection of the server's kind. */
+  @FunctionalInterface
+  private interface Handler {
+    void handle(Closeable connection) throws Exception;
+  }
+
+  /**
+   * Configures an {@link IpcServer}. Set exactly one handler, then {@link #start()}. Not
+   * thread-safe.
+   */
+  public static final class Builder {
+    private final Endpoint endpoint;
+    private IpcOptions options = IpcOptions.DEFAULTS;
+    private IpcEventListener events = IpcEventListener.NONE;
+    private StreamHandler streamHandler;
+    private MessageHandler messageHandler;
+
+    private Builder(Endpoint endpoint) {
+      this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+    }
+
+    /** The options of the listener, its connections and the server. */
+    public Builder options(IpcOptions options) {
+      this.options = Objects.requireNonNull(options, "options");
+      return this;
+    }
+
+    /** Observes the server's connections. Default: {@link IpcEventListener#NONE}. */
+    public Builder eventListener(IpcEventListener events) {
+      this.events = Objects.requireNonNull(events, "events");
+      return this;
+    }
+
+    /** Serves each connection as a byte stream. */
+    public Builder streamHandler(StreamHandler handler) {
+      this.streamHandler = Objects.requireNonNull(handler, "handler");
+      this.messageHandler = null;
+      return this;
+    }
+
+    /** Serves each connection as messages. */
+    public Builder messageHandler(MessageHandler handler) {
+      this.messageHandler = Objects.requireNonNull(handler, "handler");
+      this.streamHandler = null;
+      return this;
+    }
+
+    /**
+     * Binds the endpoint and starts serving.
+     *
+     * @throws IllegalStateException if no handler was set
+     * @throws AddressInUseException if the address is taken
+     * @throws IOException if binding fails otherwise
+     */
+    public IpcServer start() throws IOException {
+      IpcServer server;
+      if (messageHandler != null) {
+        MessageHandler h = messageHandler;
+        server =
+            new IpcServer(
+                this, Ipc.listenMessages(endpoint, options), c -> h.handle((MessageConnection) c));
+      } else if (streamHandler != null) {
+        StreamHandler h = streamHandler;
+        server =
+            new IpcServer(this, Ipc.listen(endpoint, options), c -> h.handle((StreamConnection) c));
+      } else {
+        throw new IllegalStateException(
+            "no handler for " + endpoint + " (expected: streamHandler or messageHandler)");
+      }
+      server.start();
+      return server;
+    }
+  }
+}

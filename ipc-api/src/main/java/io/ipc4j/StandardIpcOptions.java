@@ -1,0 +1,106 @@
+package io.ipc4j;
+
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * The options every transport understands, with their defaults. This class is the one place
+ * where ipc4j's defaults are written down.
+ */
+public final class StandardIpcOptions {
+  private StandardIpcOptions() {}
+
+  /** The largest Java array a message can be copied into. */
+  static final int MAX_ARRAY_SIZE = Integer.MAX_VALUE - 8;
+
+  /**
+   * How long a connect may take before it fails with {@link java.net.SocketTimeoutException}.
+   * Zero means no limit. Default: 10 seconds.
+   */
+  public static final IpcOption<Duration> CONNECT_TIMEOUT =
+      nonNegative("connectTimeout", Duration.ofSeconds(10));
+
+  /**
+   * How long one read (or one {@code receive}) may block. When it expires the call fails with
+   * {@link java.net.SocketTimeoutException} and the connection is closed, since a stream cut
+   * mid-message cannot be resumed. Zero means no limit. Default: no limit. On an {@link
+   * IpcServer} this is the idle timeout of its connections.
+   */
+  public static final IpcOption<Duration> READ_TIMEOUT = nonNegative("readTimeout", Duration.ZERO);
+
+  /**
+   * How long one write (or one {@code send}) may block on a peer that does not read. Expiry
+   * closes the connection as for {@link #READ_TIMEOUT}. Zero means no limit. Default: no limit.
+   */
+  public static final IpcOption<Duration> WRITE_TIMEOUT =
+      nonNegative("writeTimeout", Duration.ZERO);
+
+  /**
+   * The largest message a {@link MessageConnection} sends or accepts, in bytes. A peer that
+   * announces a larger one loses its connection. Default: 4 MiB.
+   */
+  public static final IpcOption<Integer> MAX_MESSAGE_SIZE =
+      IpcOption.of(
+          "maxMessageSize",
+          Integer.class,
+          4 << 20,
+          n -> n >= 1 && n <= MAX_ARRAY_SIZE,
+          "1 to " + MAX_ARRAY_SIZE);
+
+  /**
+   * The permissions of a Unix socket file that a listener creates. They are in place before the
+   * file appears under its name, so there is no moment at which others could connect. Connecting
+   * needs write permission. Default: {@code rw-------} (owner only).
+   */
+  public static final IpcOption<Set<PosixFilePermission>> SOCKET_FILE_PERMISSIONS =
+      IpcOption.ofCopied(
+          "socketFilePermissions",
+          Set.class,
+          PosixFilePermissions.fromString("rw-------"),
+          p -> p.stream().allMatch(PosixFilePermission.class::isInstance),
+          "a set of PosixFilePermission such as PosixFilePermissions.fromString(\"rw-------\")",
+          Set::copyOf);
+
+  /** The length of a listener's queue of connections not yet accepted. Default: 128. */
+  public static final IpcOption<Integer> BACKLOG =
+      IpcOption.of("backlog", Integer.class, 128, n -> n >= 1 && n <= 65535, "1 to 65535");
+
+  /** Whether TCP connections send small writes at once (TCP_NODELAY). Default: true. */
+  public static final IpcOption<Boolean> TCP_NODELAY =
+      IpcOption.of("tcpNoDelay", Boolean.class, true, b -> true, "true or false");
+
+  /**
+   * The name of the transport provider to use, overriding the automatic choice (see {@link
+   * Ipc#providers()}). Empty means automatic. Default: empty.
+   */
+  public static final IpcOption<String> PROVIDER =
+      IpcOption.of("provider", String.class, "", s -> s.equals(s.strip()), "a provider name");
+
+  /**
+   * The most connections an {@link IpcServer} serves at once; one more is accepted and closed at
+   * once, and reported to the server's {@link IpcEventListener}. Default: 1024.
+   */
+  public static final IpcOption<Integer> MAX_CONNECTIONS =
+      IpcOption.of("maxConnections", Integer.class, 1024, n -> n >= 1, ">= 1");
+
+  /**
+   * How long {@link IpcServer#close()} lets handlers finish before it closes their connections.
+   * Default: 5 seconds.
+   */
+  public static final IpcOption<Duration> SHUTDOWN_GRACE =
+      nonNegative("shutdownGrace", Duration.ofSeconds(5));
+
+  /**
+   * Whether an {@link IpcServer} runs each connection on a virtual thread when the JVM has them
+   * (Java 21 and later). Platform threads are used otherwise. Default: true.
+   */
+  public static final IpcOption<Boolean> VIRTUAL_THREADS =
+      IpcOption.of("virtualThreads", Boolean.class, true, b -> true, "true or false");
+
+  private static IpcOption<Duration> nonNegative(String name, Duration defaultValue) {
+    return IpcOption.of(
+        name, Duration.class, defaultValue, d -> !d.isNegative(), ">= 0s; 0 means no limit");
+  }
+}

@@ -1,0 +1,120 @@
+package io.ipc4j;
+
+import io.ipc4j.spi.TransportProvider;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The transport providers of this JVM, loaded once, and the choice among them. */
+final class Transports {
+  private static final Logger log = LoggerFactory.getLogger(Transports.class);
+  private static final List<TransportProvider> PROVIDERS = load();
+
+  private Transports() {}
+
+  static List<TransportProvider> all() {
+    return PROVIDERS;
+  }
+
+  /**
+   * The provider for {@code endpoint}: the one {@link StandardIpcOptions#PROVIDER} names, or
+   * else the available provider of highest priority that supports it.
+   */
+  static TransportProvider choose(Endpoint endpoint, IpcOptions options)
+      throws TransportUnavailableException {
+    String forced = options.get(StandardIpcOptions.PROVIDER);
+    String scheme = endpoint.scheme();
+    if (!forced.isEmpty()) {
+      TransportProvider p =
+          PROVIDERS.stream().filter(c -> c.name().equals(forced)).findFirst().orElse(null);
+      if (p == null) {
+        throw new TransportUnavailableException(
+            scheme,
+            "provider \""
+                + forced
+                + "\" not found (expected: one of "
+                + PROVIDERS.stream().map(TransportProvider::name).collect(Collectors.joining(", "))
+                + "): "
+                + endpoint,
+            null);
+      }
+      String why = whyNot(p, endpoint);
+      if (why != null) {
+        throw new TransportUnavailableException(
+            scheme,
+            "provider \"" + forced + "\" cannot serve " + endpoint + ": " + why,
+            p.unavailabilityCause().orElse(null));
+      }
+      return p;
+    }
+    List<TransportProvider> candidates = new ArrayList<>();
+    for (TransportProvider p : PROVIDERS) {
+      if (whyNot(p, endpoint) == null) {
+        candidates.add(p);
+      }
+    }
+    if (!candidates.isEmpty()) {
+      candidates.sort(Comparator.comparingInt(TransportProvider::priority).reversed());
+      return candidates.get(0);
+    }
+    List<String> found = new ArrayList<>();
+    Throwable cause = null;
+    for (TransportProvider p : PROVIDERS) {
+      found.add(p.name() + ": " + whyNot(p, endpoint));
+      if (cause == null && p.schemes().contains(scheme)) {
+        cause = p.unavailabilityCause().orElse(null);
+      }
+    }
+    throw new TransportUnavailableException(
+        scheme,
+        "no available transport for "
+            + endpoint
+            + " (found: "
+            + (found.isEmpty() ? "no providers on the class path or module path" : String.join("; ", found))
+            + ")",
+        cause);
+  }
+
+  /** Why {@code p} cannot serve {@code endpoint}, or null if it can. */
+  private static String whyNot(TransportProvider p, Endpoint endpoint) {
+    if (!p.schemes().contains(endpoint.scheme())) {
+      return "serves " + String.join(", ", p.schemes().stream().sorted().collect(Collectors.toList()))
+          + ", not " + endpoint.scheme();
+    }
+    if (!p.isAvailable()) {
+      return "unavailable: "
+          + p.unavailabilityCause().map(Throwable::toString).orElse("no reason given");
+    }
+    if (!p.supports(endpoint)) {
+      return endpoint.isAbstract()
+          ? "does not support abstract names"
+          : "does not support this endpoint";
+    }
+    return null;
+  }
+
+  private static List<TransportProvider> load() {
+    List<TransportProvider> loaded = new ArrayList<>();
+    Iterator<TransportProvider> it =
+        ServiceLoader.load(TransportProvider.class, Transports.class.getClassLoader()).iterator();
+    while (true) {
+      try {
+        if (!it.hasNext()) {
+          break;
+        }
+        TransportProvider p = it.next();
+        log.debug("transport provider {}: schemes {}, available {}", p.name(), p.schemes(), p.isAvailable());
+        loaded.add(p);
+      } catch (ServiceConfigurationError broken) {
+        log.warn("a transport provider could not be loaded and is skipped: {}", broken.toString());
+      }
+    }
+    return List.copyOf(loaded);
+  }
+}

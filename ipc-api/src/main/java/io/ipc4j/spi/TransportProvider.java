@@ -1,0 +1,66 @@
+package io.ipc4j.spi;
+
+import io.ipc4j.Capability;
+import io.ipc4j.Endpoint;
+import io.ipc4j.IpcOptions;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A transport: the code that opens sockets for some endpoint schemes. Providers are found with
+ * {@link java.util.ServiceLoader}; {@link io.ipc4j.Ipc} chooses, for each endpoint, the
+ * available provider of highest {@link #priority()} that {@linkplain #supports supports} it,
+ * unless {@link io.ipc4j.StandardIpcOptions#PROVIDER} names one.
+ *
+ * <p>A provider deals in blocking sockets only. Timeouts, stream views, framing, servers and
+ * error messages are built once, above this interface, for every transport.
+ *
+ * <p>Implementations must be thread-safe and have a public no-argument constructor.
+ */
+public interface TransportProvider {
+  /** A short, unique name, such as {@code jdk}; what {@code StandardIpcOptions.PROVIDER} takes. */
+  String name();
+
+  /** The endpoint schemes this provider serves, such as {@code tcp} and {@code unix}. */
+  Set<String> schemes();
+
+  /** Ranks providers serving the same scheme: the highest available one is chosen. */
+  default int priority() {
+    return 0;
+  }
+
+  /** Whether this provider can work in this JVM and on this platform. */
+  boolean isAvailable();
+
+  /** Why this provider is not available; empty when it is. */
+  Optional<Throwable> unavailabilityCause();
+
+  /** What this provider can do for {@code scheme}; empty for a scheme it does not serve. */
+  Set<Capability> capabilities(String scheme);
+
+  /**
+   * Whether this provider can serve {@code endpoint}, whose scheme it serves. A provider that
+   * cannot bind abstract names, for example, returns false for them.
+   */
+  default boolean supports(Endpoint endpoint) {
+    return schemes().contains(endpoint.scheme());
+  }
+
+  /**
+   * Connects a stream socket to {@code endpoint}, honouring {@code CONNECT_TIMEOUT}.
+   *
+   * @throws java.net.ConnectException if nobody listens there
+   * @throws java.net.SocketTimeoutException if the connect timeout expired
+   * @throws IOException if connecting fails otherwise
+   */
+  StreamSocket connect(Endpoint endpoint, IpcOptions options) throws IOException;
+
+  /**
+   * Binds a stream listener to {@code endpoint}.
+   *
+   * @throws io.ipc4j.AddressInUseException if the address is taken
+   * @throws IOException if binding fails otherwise
+   */
+  StreamAcceptor listen(Endpoint endpoint, IpcOptions options) throws IOException;
+}

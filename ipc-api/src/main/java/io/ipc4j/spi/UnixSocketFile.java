@@ -1,0 +1,226 @@
+package io.ipc4j.spi;
+
+import io.ipc4j.AddressInUseException;
+import io.ipc4j.Endpoint;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.channels.SocketChannel;
+import java.security.SecureRandom;
+import java.util.Objects;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole life of a listener's Unix socket file, for every provider that binds socket paths.
+ *
+ * <ul>
+ *   <li>A path held by a live socket is refused with {@link AddressInUseException}; the probe is
+ *       a non-blocking connect, so a busy server does not stall it.
+ *   <li>A stale socket file (nobody listening) is reclaimed.
+ *   <li>A path that exists and is not a socket is never deleted: {@link AddressInUseException}.
+ *   <li>The socket is bound inside a fresh owner-only directory next to the target, given its
+ *       permissions there, and then hard-linked to its name: by the time anyone can reach it, its
+ *       mode is final. (Only when that temporary path would exceed the platform's limit is the
+ *       socket bound in place and its mode set right after.)
+ *   <li>{@link #deleteIfOwned()} deletes the file only if it is still the one bound here.
+ * </ul>
+ */
+public final class UnixSocketFile {
+  private static final Logger log = LoggerFactory.getLogger(UnixSocketFile.class);
+  private static final int S_IFMT = 0170000;
+  private static final int S_IFSOCK = 0140000;
+  private static final SecureRandom random = new SecureRandom();
+
+  /** Binds a provider's socket to a path. */
+  @FunctionalInterface
+  public interface Binder {
+    /** Binds (and listens, for a stream socket) at {@code path}. */
+    void bind(Path path) throws IOException;
+  }
+
+  private final Endpoint endpoint;
+  private final Path path;
+  private final Object fileKey;
+
+  private UnixSocketFile(Endpoint endpoint, Path path, Object fileKey) {
+    this.endpoint = endpoint;
+    this.path = path;
+    this.fileKey = fileKey;
+  }
+
+  /**
+   * Binds a socket at {@code endpoint}'s path with the given permissions.
+   *
+   * @throws AddressInUseException if a live socket holds the path, or the path is not a socket
+   * @throws IOException if binding fails otherwise
+   */
+  public static UnixSocketFile bind(
+      Endpoint endpoint, Set<PosixFilePermission> permissions, Binder binder) throws IOException {
+    Objects.requireNonNull(permissions, "permissions");
+    Path path = endpoint.path();
+    reclaimIfStale(endpoint, path);
+    boolean posix = Files.getFileStore(parentOf(path)).supportsFileAttributeView("posix");
+    if (!posix) {
+      binder.bind(path);
+    } else {
+      Path dir = privateDirectoryFor(path);
+      Path temporary = dir == null ? null : dir.resolve("s");
+      try {
+        if (temporary != null && fits(temporary)) {
+          binder.bind(temporary);
+          Files.setPosixFilePermissions(temporary, permissions);
+          linkInPlace(endpoint, temporary, path);
+        } else {
+          log.debug("{}: temporary path too long, binding in place", endpoint);
+          binder.bind(path);
+          Files.setPosixFilePermissions(path, permissions);
+        }
+      } finally {
+        if (dir != null) {
+          if (temporary != null) {
+            Files.deleteIfExists(temporary);
+          }
+          Files.deleteIfExists(dir);
+        }
+      }
+    }
+    return new UnixSocketFile(endpoint, path, fileKey(path));
+  }
+
+  /** The socket file's path, as the endpoint gives it. */
+  public Path path() {
+    return path;
+  }
+
+  /**
+   * Deletes the socket file if it is still the one bound here: another process may have
+   * reclaimed the path since.
+   *
+   * @return whether the file was deleted
+   */
+  public boolean deleteIfOwned() throws IOException {
+    Object current = fileKey(path);
+    if (current == null || !current.equals(fileKey)) {
+      log.debug("{}: socket file replaced or gone, leaving it", endpoint);
+      return false;
+    }
+    return Files.deleteIfExists(path);
+  }
+
+  /**
+   * Whether a socket listens at {@code path}. Never blocks: a non-blocking connect either
+   * succeeds, is refused (stale file), or fails in a way that means someone holds it.
+   */
+  static boolean isLive(Path path) {
+    try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      probe.configureBlocking(false);
+      probe.connect(UnixDomainSocketAddress.of(path));
+      return true;
+    } catch (ConnectException refused) {
+      return false;
+    } catch (IOException other) {
+      // EPROTOTYPE (a live socket of another type), EAGAIN (backlog full), EACCES: all taken.
+      return true;
+    }
+  }
+
+  private static void reclaimIfStale(Endpoint endpoint, Path path) throws IOException {
+    int mode;
+    try {
+      mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException absent) {
+      return;
+    } catch (UnsupportedOperationException | IllegalArgumentException noUnixView) {
+      if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+        throw new AddressInUseException(
+            endpoint, endpoint + ": the path exists and cannot be checked; not replacing it", false);
+      }
+      return;
+    }
+    if ((mode & S_IFMT) != S_IFSOCK) {
+      throw new AddressInUseException(
+          endpoint,
+          endpoint + ": the path exists and is not a socket (" + describe(mode) + "); not replacing it",
+          false);
+    }
+    if (isLive(path)) {
+      throw new AddressInUseException(
+          endpoint, endpoint + ": address in use: a live socket listens at " + path, true);
+    }
+    log.debug("{}: reclaiming stale socket file", endpoint);
+    Files.deleteIfExists(path);
+  }
+
+  private static void linkInPlace(Endpoint endpoint, Path temporary, Path path) throws IOException {
+    try {
+      Files.createLink(path, temporary);
+    } catch (FileAlreadyExistsException raced) {
+      boolean alive = isLive(path);
+      throw new AddressInUseException(
+          endpoint,
+          endpoint + ": address in use: " + path + " appeared while binding"
+              + (alive ? " and a live socket listens there" : ""),
+          alive);
+    }
+  }
+
+  private static Path privateDirectoryFor(Path path) throws IOException {
+    Path parent = path.getParent();
+    for (int attempt = 0; attempt < 8; attempt++) {
+      String name = ".ipc4j-" + Integer.toString(random.nextInt(36 * 36 * 36 * 36), 36);
+      Path dir = parent == null ? Path.of(name) : parent.resolve(name);
+      try {
+        return Files.createDirectory(
+            dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      } catch (FileAlreadyExistsException taken) {
+        // try another name
+      }
+    }
+    return null;
+  }
+
+  private static boolean fits(Path path) {
+    return path.toString().getBytes(StandardCharsets.UTF_8).length <= Endpoint.maxUnixPathBytes();
+  }
+
+  private static Path parentOf(Path path) {
+    Path parent = path.toAbsolutePath().getParent();
+    return parent == null ? path.toAbsolutePath().getRoot() : parent;
+  }
+
+  private static Object fileKey(Path path) throws IOException {
+    try {
+      return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+          .fileKey();
+    } catch (NoSuchFileException gone) {
+      return null;
+    }
+  }
+
+  private static String describe(int mode) {
+    switch (mode & S_IFMT) {
+      case 0100000:
+        return "a regular file";
+      case 0040000:
+        return "a directory";
+      case 0120000:
+        return "a symbolic link";
+      case 0010000:
+        return "a fifo";
+      default:
+        return "file type " + Integer.toOctalString(mode & S_IFMT);
+    }
+  }
+}
