@@ -1,0 +1,308 @@
+package io.ipc4j.transport.jdk;
+
+import io.ipc4j.AddressInUseException;
+import io.ipc4j.Capability;
+import io.ipc4j.Endpoint;
+import io.ipc4j.IpcOptions;
+import io.ipc4j.StandardIpcOptions;
+import io.ipc4j.spi.StreamAcceptor;
+import io.ipc4j.spi.StreamSocket;
+import io.ipc4j.spi.TransportProvider;
+import io.ipc4j.spi.UnixSocketFile;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.ConnectException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
+import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Streams over JDK channels: TCP ({@code tcp}, {@code tcp4}, {@code tcp6}) and Unix stream
+ * sockets on filesystem paths ({@code unix}, Java 16+). No native code. Abstract Unix names are
+ * not supported by the JDK; the junixsocket transport serves them.
+ */
+public final class JdkTransportProvider implements TransportProvider {
+  private static final Logger log = LoggerFactory.getLogger(JdkTransportProvider.class);
+  private static final Set<String> INET = Set.of("tcp", "tcp4", "tcp6");
+  private static final Throwable UNIX_UNAVAILABLE = probeUnix();
+
+  private final Set<String> schemes;
+
+  /** Called by {@link java.util.ServiceLoader}. */
+  public JdkTransportProvider() {
+    schemes =
+        UNIX_UNAVAILABLE == null ? Set.of("tcp", "tcp4", "tcp6", "unix") : INET;
+  }
+
+  @Override
+  public String name() {
+    return "jdk";
+  }
+
+  @Override
+  public Set<String> schemes() {
+    return schemes;
+  }
+
+  @Override
+  public boolean isAvailable() {
+    return true;
+  }
+
+  @Override
+  public Optional<Throwable> unavailabilityCause() {
+    return Optional.empty();
+  }
+
+  @Override
+  public Set<Capability> capabilities(String scheme) {
+    if (INET.contains(scheme)) {
+      return EnumSet.of(Capability.RELIABLE, Capability.ORDERED, Capability.HALF_CLOSE);
+    }
+    if (schemes.contains(scheme)) {
+      return EnumSet.of(
+          Capability.RELIABLE,
+          Capability.ORDERED,
+          Capability.HALF_CLOSE,
+          Capability.PEER_CREDENTIALS,
+          Capability.SOCKET_FILE_PERMISSIONS);
+    }
+    return EnumSet.noneOf(Capability.class);
+  }
+
+  @Override
+  public boolean supports(Endpoint endpoint) {
+    return schemes.contains(endpoint.scheme()) && !endpoint.isAbstract() && !endpoint.isUnnamed();
+  }
+
+  @Override
+  public StreamSocket connect(Endpoint endpoint, IpcOptions options) throws IOException {
+    long timeout = options.get(StandardIpcOptions.CONNECT_TIMEOUT).toNanos();
+    if (endpoint.isUnix()) {
+      SocketChannel channel = connectUnix(endpoint, timeout);
+      return new JdkStreamSocket(
+          channel, Endpoint.of(endpoint.scheme(), channel.getLocalAddress()), endpoint, true);
+    }
+    long deadline = System.nanoTime() + timeout;
+    List<IOException> failures = new ArrayList<>();
+    for (InetAddress address : resolve(endpoint)) {
+      long left = timeout == 0 ? 0 : Math.max(1, deadline - System.nanoTime());
+      SocketChannel channel = SocketChannel.open(familyOf(address));
+      try {
+        connect(channel, new InetSocketAddress(address, endpoint.port()), endpoint, left);
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, options.get(StandardIpcOptions.TCP_NODELAY));
+        return new JdkStreamSocket(
+            channel,
+            Endpoint.of(endpoint.scheme(), channel.getLocalAddress()),
+            Endpoint.of(endpoint.scheme(), channel.getRemoteAddress()),
+            false);
+      } catch (IOException e) {
+        channel.close();
+        failures.add(e);
+        if (e instanceof SocketTimeoutException) {
+          break;
+        }
+      }
+    }
+    IOException first = failures.get(0);
+    for (int i = 1; i < failures.size(); i++) {
+      first.addSuppressed(failures.get(i));
+    }
+    throw first;
+  }
+
+  /**
+   * Connects a Unix stream socket. A listener whose backlog is full makes a non-blocking connect
+   * fail with EAGAIN (it cannot be waited for with a selector), so with a timeout the connect is
+   * retried, backing off, until the deadline; without one it blocks until the listener has room.
+   */
+  private static SocketChannel connectUnix(Endpoint endpoint, long timeoutNanos)
+      throws IOException {
+    UnixDomainSocketAddress address = UnixDomainSocketAddress.of(endpoint.path());
+    long deadline = System.nanoTime() + timeoutNanos;
+    long pause = TimeUnit.MILLISECONDS.toNanos(1);
+    while (true) {
+      SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+      try {
+        if (timeoutNanos == 0) {
+          channel.connect(address);
+          return channel;
+        }
+        channel.configureBlocking(false);
+        if (!channel.connect(address)) {
+          channel.finishConnect(); // Unix connects complete at once; this is for other kernels
+        }
+        channel.configureBlocking(true);
+        return channel;
+      } catch (IOException e) {
+        channel.close();
+        long left = deadline - System.nanoTime();
+        if (!isBacklogFull(e)) {
+          ConnectException failure = new ConnectException(endpoint + ": " + describe(e));
+          failure.initCause(e);
+          throw failure;
+        }
+        if (left <= 0) {
+          SocketTimeoutException timeout =
+              new SocketTimeoutException(
+                  "connect timed out after "
+                      + TimeUnit.NANOSECONDS.toMillis(timeoutNanos)
+                      + " ms (connectTimeout), the listener's backlog is full: "
+                      + endpoint);
+          timeout.initCause(e);
+          throw timeout;
+        }
+        LockSupport.parkNanos(Math.min(pause, left));
+        pause = Math.min(pause * 2, TimeUnit.MILLISECONDS.toNanos(50));
+      }
+    }
+  }
+
+  private static boolean isBacklogFull(IOException e) {
+    String m = e.getMessage();
+    return m != null && m.contains("temporarily unavailable"); // EAGAIN, as strerror words it
+  }
+
+  /** Connects in blocking mode, or through a selector when there is a timeout. */
+  private static void connect(SocketChannel channel, SocketAddress address, Endpoint endpoint, long timeoutNanos)
+      throws IOException {
+    try {
+      if (timeoutNanos == 0) {
+        channel.connect(address);
+        return;
+      }
+      channel.configureBlocking(false);
+      if (!channel.connect(address)) {
+        try (Selector selector = Selector.open()) {
+          channel.register(selector, SelectionKey.OP_CONNECT);
+          // Rounded up: a selector counts whole milliseconds, and must not give up early.
+          long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999));
+          if (selector.select(millis) == 0) {
+            throw new SocketTimeoutException(
+                "connect timed out after "
+                    + TimeUnit.NANOSECONDS.toMillis(timeoutNanos)
+                    + " ms (connectTimeout): "
+                    + endpoint);
+          }
+          channel.finishConnect();
+        }
+      }
+      channel.configureBlocking(true);
+    } catch (SocketTimeoutException e) {
+      channel.close();
+      throw e;
+    } catch (IOException e) {
+      channel.close();
+      ConnectException failure = new ConnectException(endpoint + ": " + describe(e));
+      failure.initCause(e);
+      throw failure;
+    }
+  }
+
+  @Override
+  public StreamAcceptor listen(Endpoint endpoint, IpcOptions options) throws IOException {
+    int backlog = options.get(StandardIpcOptions.BACKLOG);
+    if (endpoint.isUnix()) {
+      ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+      try {
+        UnixSocketFile file =
+            UnixSocketFile.bind(
+                endpoint,
+                options.get(StandardIpcOptions.SOCKET_FILE_PERMISSIONS),
+                path -> channel.bind(UnixDomainSocketAddress.of(path), backlog));
+        return new JdkStreamAcceptor(channel, endpoint, file, options);
+      } catch (IOException | RuntimeException e) {
+        channel.close();
+        throw e;
+      }
+    }
+    InetAddress address = resolve(endpoint).get(0);
+    ServerSocketChannel channel = ServerSocketChannel.open(familyOf(address));
+    try {
+      channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+      channel.bind(new InetSocketAddress(address, endpoint.port()), backlog);
+      Endpoint bound = Endpoint.of(endpoint.scheme(), channel.getLocalAddress());
+      return new JdkStreamAcceptor(channel, bound, null, options);
+    } catch (BindException e) {
+      channel.close();
+      AddressInUseException inUse =
+          new AddressInUseException(endpoint, endpoint + ": " + describe(e), true);
+      inUse.initCause(e);
+      throw inUse;
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+  }
+
+  /** The addresses of the endpoint's host that its scheme allows, IPv4 first for "tcp". */
+  private static List<InetAddress> resolve(Endpoint endpoint) throws UnknownHostException {
+    InetAddress[] all;
+    try {
+      all = InetAddress.getAllByName(endpoint.host());
+    } catch (UnknownHostException e) {
+      UnknownHostException unknown =
+          new UnknownHostException("unknown host \"" + endpoint.host() + "\": " + endpoint);
+      unknown.initCause(e);
+      throw unknown;
+    }
+    List<InetAddress> allowed = new ArrayList<>();
+    for (InetAddress a : all) {
+      boolean v4 = a instanceof Inet4Address;
+      if (endpoint.scheme().endsWith("4") ? v4 : endpoint.scheme().endsWith("6") ? !v4 : true) {
+        allowed.add(a);
+      }
+    }
+    if (allowed.isEmpty()) {
+      throw new UnknownHostException(
+          "host \"" + endpoint.host() + "\" has no "
+              + (endpoint.scheme().endsWith("4") ? "IPv4" : "IPv6") + " address: " + endpoint);
+    }
+    return allowed;
+  }
+
+  private static ProtocolFamily familyOf(InetAddress address) {
+    return address instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
+  }
+
+  private static String describe(IOException e) {
+    String m = e.getMessage();
+    return m == null ? e.getClass().getSimpleName() : m.toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private static Throwable probeUnix() {
+    try {
+      SocketChannel.open(StandardProtocolFamily.UNIX).close();
+      return null;
+    } catch (IOException | UnsupportedOperationException e) {
+      log.debug("JDK Unix domain sockets unavailable", e);
+      return e;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "JdkTransportProvider" + schemes;
+  }
+}
