@@ -1,0 +1,20 @@
+package io.ipc4j.transport.jdk;
+
+import io.ipc4j.Endpoint;
+import io.ipc4j.IpcOptions;
+import io.ipc4j.StandardIpcOptions;
+import io.ipc4j.testkit.ServerContract;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class UnixServerTest extends ServerContract {
+  @Override
+  protected Endpoint newEndpoint() {
+    return newUnixEndpoint();
+  }
+
+  @Override
+  protected IpcOptions options() {
+    return IpcOptions.of(StandardIpcOptions.PROVIDER, "jdk");
+  }
+}

@@ -1,0 +1,494 @@
+package io.ipc4j.testkit;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.ipc4j.Ipc;
+import io.ipc4j.IpcOptions;
+import io.ipc4j.Listener;
+import io.ipc4j.MessageConnection;
+import io.ipc4j.MessageTooLargeException;
+import io.ipc4j.StandardIpcOptions;
+import io.ipc4j.StreamConnection;
+import java.io.BufferedReader;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The contract of {@link MessageConnection} over stream transports: whole messages of every size up
+ * to the maximum, the 4-byte big-endian length prefix on the wire, limits enforced on both sides,
+ * and truncated or hostile peers reported precisely.
+ */
+@Timeout(30)
+public abstract class MessageConnectionContract extends TransportContract {
+  private static final int DEFAULT_MAX = 4 << 20;
+
+  /** A message listener, a message client connected to it and the server side. */
+  protected record Connected(
+      Listener<MessageConnection> listener, MessageConnection client, MessageConnection server)
+      implements AutoCloseable {
+    @Override
+    public void close() throws IOException {
+      try (listener;
+          client;
+          server) {
+        // closed in reverse order
+      }
+    }
+  }
+
+  /** A message listener with {@code serverOptions} and a raw byte-stream client connected to it. */
+  protected record RawPeer(
+      Listener<MessageConnection> listener, StreamConnection client, MessageConnection server)
+      implements AutoCloseable {
+    @Override
+    public void close() throws IOException {
+      try (listener;
+          client;
+          server) {
+        // closed in reverse order
+      }
+    }
+
+    /** Writes {@code bytes} by hand, as a peer in another language would. */
+    void write(byte[] bytes) throws IOException {
+      client.write(ByteBuffer.wrap(bytes));
+    }
+  }
+
+  protected final Connected connect(IpcOptions serverOptions, IpcOptions clientOptions)
+      throws IOException {
+    Listener<MessageConnection> listener = Ipc.listenMessages(newEndpoint(), serverOptions);
+    try {
+      MessageConnection client = Ipc.connectMessages(listener.endpoint(), clientOptions);
+      try {
+        return new Connected(listener, client, listener.accept());
+      } catch (IOException | RuntimeException e) {
+        client.close();
+        throw e;
+      }
+    } catch (IOException | RuntimeException e) {
+      listener.close();
+      throw e;
+    }
+  }
+
+  protected final Connected connect() throws IOException {
+    return connect(options(), options());
+  }
+
+  protected final RawPeer connectRaw(IpcOptions serverOptions) throws IOException {
+    Listener<MessageConnection> listener = Ipc.listenMessages(newEndpoint(), serverOptions);
+    try {
+      StreamConnection client = Ipc.connect(listener.endpoint(), options());
+      try {
+        return new RawPeer(listener, client, listener.accept());
+      } catch (IOException | RuntimeException e) {
+        client.close();
+        throw e;
+      }
+    } catch (IOException | RuntimeException e) {
+      listener.close();
+      throw e;
+    }
+  }
+
+  private static byte[] header(long length) {
+    return ByteBuffer.allocate(4).putInt((int) length).array();
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] all = new byte[a.length + b.length];
+    System.arraycopy(a, 0, all, 0, a.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+
+  /** Sends on another thread (large messages exceed the socket buffers) and echoes back. */
+  private void assertRoundTrip(Connected c, int size) throws Exception {
+    byte[] payload = randomBytes(size, size);
+    Call<Void> send =
+        start(
+            "send",
+            () -> {
+              ByteBuffer m = ByteBuffer.wrap(payload);
+              c.client().send(m);
+              assertFalse(m.hasRemaining(), "send advances the position to the limit");
+              return null;
+            });
+    ByteBuffer received = c.server().receive();
+    send.get(STEP);
+    assertNotNull(received, "a message of " + size + " bytes");
+    assertEquals(0, received.position(), "received buffer position");
+    assertEquals(size, received.limit(), "received buffer limit");
+    assertBytesEqual(payload, bytesOf(received), "message of " + size + " bytes");
+
+    Call<Void> reply =
+        start(
+            "reply",
+            () -> {
+              c.server().send(received);
+              return null;
+            });
+    ByteBuffer dst = ByteBuffer.allocateDirect(size + 7).position(3);
+    int n = c.client().receive(dst);
+    reply.get(STEP);
+    assertEquals(size, n, "receive(ByteBuffer) returns the length");
+    assertEquals(3 + size, dst.position(), "receive(ByteBuffer) advances the position");
+    assertBytesEqual(payload, bytesOf(dst.flip().position(3)), "echo of " + size + " bytes");
+  }
+
+  @ParameterizedTest(name = "{0} bytes")
+  @ValueSource(ints = {0, 1, 3, 4, 5, 1023, 1024, 1025, 65535, 65536, 65537, 1 << 20, DEFAULT_MAX})
+  void roundTripsMessagesOfEverySizeUpToDefaultMaximum(int size) throws Exception {
+    try (Connected c = connect()) {
+      assertEquals(DEFAULT_MAX, c.client().maxMessageSize());
+      assertEquals(DEFAULT_MAX, c.server().maxMessageSize());
+      assertRoundTrip(c, size);
+    }
+  }
+
+  @Test
+  void roundTripsSixteenMebibyteMessageWhenMaximumRaisedOnBothSides() throws Exception {
+    IpcOptions big = options().with(StandardIpcOptions.MAX_MESSAGE_SIZE, 16 << 20);
+    try (Connected c = connect(big, big)) {
+      assertEquals(16 << 20, c.client().maxMessageSize());
+      assertRoundTrip(c, 16 << 20);
+    }
+  }
+
+  @Test
+  void keepsConsecutiveMessagesApart() throws Exception {
+    try (Connected c = connect()) {
+      int[] sizes = {5, 0, 1, 70_000, 3, 0, 4};
+      Call<Void> send =
+          start(
+              "send",
+              () -> {
+                for (int size : sizes) {
+                  c.client().send(ByteBuffer.wrap(randomBytes(size, size + 100)));
+                }
+                return null;
+              });
+      for (int size : sizes) {
+        ByteBuffer m = c.server().receive();
+        assertBytesEqual(randomBytes(size, size + 100), bytesOf(m), "message of " + size);
+      }
+      send.get(STEP);
+    }
+  }
+
+  @Test
+  void writesFramesAsBigEndianLengthThenPayload() throws Exception {
+    try (Listener<MessageConnection> listener = Ipc.listenMessages(newEndpoint(), options());
+        StreamConnection raw = Ipc.connect(listener.endpoint(), options());
+        MessageConnection server = listener.accept()) {
+      server.send(ByteBuffer.wrap(randomBytes(300, 9)));
+      byte[] frame = readExactly(raw, 4 + 300);
+      assertBytesEqual(new byte[] {0, 0, 1, 44}, java.util.Arrays.copyOf(frame, 4), "header");
+      assertBytesEqual(randomBytes(300, 9), java.util.Arrays.copyOfRange(frame, 4, 304), "payload");
+    }
+  }
+
+  @Test
+  void receiveIntoTooSmallBufferDiscardsMessageAndKeepsConnection() throws Exception {
+    try (Connected c = connect()) {
+      c.client().send(ByteBuffer.wrap(randomBytes(100, 1)));
+      c.client().send(ByteBuffer.wrap("next".getBytes(US_ASCII)));
+
+      ByteBuffer small = ByteBuffer.allocate(50);
+      MessageTooLargeException e =
+          assertThrows(MessageTooLargeException.class, () -> c.server().receive(small));
+      assertEquals(100, e.size());
+      assertEquals(50, e.limit());
+      assertMentionsNumbers(e.getMessage(), new Object[] {c.server().remoteEndpoint()}, 100, 50);
+      assertTrue(c.server().isOpen(), "the connection stays usable");
+
+      ByteBuffer dst = ByteBuffer.allocate(50);
+      assertEquals(4, c.server().receive(dst), "the next message still arrives");
+      assertEquals("next", new String(dst.array(), 0, 4, US_ASCII));
+    }
+  }
+
+  @Test
+  void rejectsMessageOverMaximumWithoutSendingIt() throws Exception {
+    IpcOptions small = options().with(StandardIpcOptions.MAX_MESSAGE_SIZE, 1024);
+    try (Connected c = connect(options(), small)) {
+      assertEquals(1024, c.client().maxMessageSize());
+      MessageTooLargeException e =
+          assertThrows(
+              MessageTooLargeException.class,
+              () -> c.client().send(ByteBuffer.wrap(randomBytes(1025, 1))));
+      assertEquals(1025, e.size());
+      assertEquals(1024, e.limit());
+      assertMentionsNumbers(e.getMessage(), new Object[] {c.client().remoteEndpoint()}, 1025, 1024);
+      assertTrue(c.client().isOpen(), "the connection stays usable");
+
+      c.client().send(ByteBuffer.wrap(randomBytes(1024, 2)));
+      assertBytesEqual(
+          randomBytes(1024, 2), bytesOf(c.server().receive()), "the next message arrives first");
+    }
+  }
+
+  @Test
+  void rejectsMessageOverDefaultMaximumWithoutSendingIt() throws Exception {
+    try (Connected c = connect()) {
+      MessageTooLargeException e =
+          assertThrows(
+              MessageTooLargeException.class,
+              () -> c.client().send(ByteBuffer.allocate(DEFAULT_MAX + 1)));
+      assertEquals(DEFAULT_MAX + 1, e.size());
+      assertEquals(DEFAULT_MAX, e.limit());
+      c.client().send(ByteBuffer.wrap(new byte[] {42}));
+      assertBytesEqual(new byte[] {42}, bytesOf(c.server().receive()), "next message");
+    }
+  }
+
+  @ParameterizedTest(name = "into a buffer: {0}")
+  @ValueSource(booleans = {false, true})
+  void peerAnnouncingHugeLengthLosesConnectionWithoutAllocation(boolean intoBuffer)
+      throws Exception {
+    IpcOptions small = options().with(StandardIpcOptions.MAX_MESSAGE_SIZE, 1024);
+    try (RawPeer p = connectRaw(small)) {
+      p.write(concat(header(0xFFFFFFF0L), randomBytes(100, 1)));
+      MessageTooLargeException e =
+          assertThrows(
+              MessageTooLargeException.class,
+              () -> {
+                if (intoBuffer) {
+                  p.server().receive(ByteBuffer.allocate(1 << 20));
+                } else {
+                  p.server().receive();
+                }
+              });
+      assertEquals(4294967280L, e.size());
+      assertEquals(1024, e.limit());
+      assertMentionsNumbers(
+          e.getMessage(), new Object[] {p.server().remoteEndpoint()}, 4294967280L, 1024);
+      assertFalse(p.server().isOpen(), "the connection is closed");
+      try {
+        assertEquals(-1, p.client().read(ByteBuffer.allocate(1)), "the peer sees the end");
+      } catch (IOException reset) {
+        assertCleanEnd(reset);
+      }
+    }
+  }
+
+  @Test
+  void receivingAfterOversizedAnnouncementFailsAsClosed() throws Exception {
+    IpcOptions small = options().with(StandardIpcOptions.MAX_MESSAGE_SIZE, 1024);
+    try (RawPeer p = connectRaw(small)) {
+      // The bytes after the oversized header happen to look like a frame: they must not be
+      // delivered, since the connection was closed at the announcement.
+      p.write(concat(header(0xFFFFFFF0L), concat(header(3), "abc".getBytes(US_ASCII))));
+      assertThrows(MessageTooLargeException.class, () -> p.server().receive());
+      assertFalse(p.server().isOpen());
+      assertClosedChannel("receive() after the connection closed", () -> p.server().receive());
+      assertClosedChannel(
+          "receive(ByteBuffer) after the connection closed",
+          () -> p.server().receive(ByteBuffer.allocate(9)));
+    }
+  }
+
+  @Test
+  void receivingAfterCloseFailsEvenWhenMessagesAreBuffered() throws Exception {
+    try (RawPeer p = connectRaw(options())) {
+      // Three frames in one write, so that the receiver is likely to read them in one go.
+      p.write(
+          concat(
+              concat(header(1), new byte[] {'a'}),
+              concat(concat(header(1), new byte[] {'b'}), concat(header(1), new byte[] {'c'}))));
+      assertEquals("a", US_ASCII.decode(p.server().receive()).toString());
+      p.server().close();
+      assertClosedChannel("receive() after close()", () -> p.server().receive());
+      assertClosedChannel(
+          "receive(ByteBuffer) after close()", () -> p.server().receive(ByteBuffer.allocate(9)));
+    }
+  }
+
+  @Test
+  void peerAnnouncingLengthOverDefaultMaximumLosesConnection() throws Exception {
+    try (RawPeer p = connectRaw(options())) {
+      p.write(header(DEFAULT_MAX + 1L));
+      MessageTooLargeException e =
+          assertThrows(MessageTooLargeException.class, () -> p.server().receive());
+      assertEquals(DEFAULT_MAX + 1L, e.size());
+      assertEquals(DEFAULT_MAX, e.limit());
+      assertFalse(p.server().isOpen());
+    }
+  }
+
+  @Test
+  void peerClosingInsideHeaderCausesEofNamingMissingBytes() throws Exception {
+    try (RawPeer p = connectRaw(options())) {
+      p.write(new byte[] {0, 0});
+      p.client().close();
+      EOFException e = assertThrows(EOFException.class, () -> p.server().receive());
+      assertMentionsNumbers(e.getMessage(), new Object[] {p.server().remoteEndpoint()}, 2);
+      assertTrue(e.getMessage().contains("missing"), e.getMessage());
+    }
+  }
+
+  @ParameterizedTest(name = "into a buffer: {0}")
+  @ValueSource(booleans = {false, true})
+  void peerClosingInsidePayloadCausesEofNamingMissingBytes(boolean intoBuffer) throws Exception {
+    try (RawPeer p = connectRaw(options())) {
+      p.write(concat(header(100), randomBytes(10, 1)));
+      p.client().close();
+      EOFException e =
+          assertThrows(
+              EOFException.class,
+              () -> {
+                if (intoBuffer) {
+                  p.server().receive(ByteBuffer.allocate(1000));
+                } else {
+                  p.server().receive();
+                }
+              });
+      assertMentionsNumbers(e.getMessage(), new Object[] {p.server().remoteEndpoint()}, 90);
+      assertTrue(e.getMessage().contains("missing"), e.getMessage());
+    }
+  }
+
+  @Test
+  void orderlyCloseBetweenMessagesEndsReceive() throws Exception {
+    try (Connected c = connect()) {
+      c.client().send(ByteBuffer.wrap("last".getBytes(US_ASCII)));
+      c.client().close();
+      assertEquals("last", US_ASCII.decode(c.server().receive()).toString());
+      assertNull(c.server().receive(), "receive() returns null at a clean end");
+    }
+    try (Connected c = connect()) {
+      c.client().send(ByteBuffer.wrap("last".getBytes(US_ASCII)));
+      c.client().close();
+      assertEquals(4, c.server().receive(ByteBuffer.allocate(16)));
+      assertEquals(-1, c.server().receive(ByteBuffer.allocate(16)), "-1 at a clean end");
+    }
+  }
+
+  @Test
+  void peerKilledMidMessageCausesEofNamingMissingBytes() throws Exception {
+    try (Listener<MessageConnection> listener = Ipc.listenMessages(newEndpoint(), options())) {
+      List<String> command = new ArrayList<>();
+      command.add(ProcessHandle.current().info().command().orElseThrow());
+      command.add("-Xmx32m");
+      command.add("-cp");
+      command.add(System.getProperty("java.class.path"));
+      command.add(PartialMessagePeer.class.getName());
+      command.add(listener.endpoint().toString());
+      command.add(options().get(StandardIpcOptions.PROVIDER));
+      Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+      try {
+        Call<List<String>> untilReady =
+            start(
+                "child-output",
+                () -> {
+                  List<String> lines = new ArrayList<>();
+                  BufferedReader out =
+                      new BufferedReader(
+                          new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+                  for (String line; (line = out.readLine()) != null; ) {
+                    lines.add(line);
+                    if (line.equals(PartialMessagePeer.READY)) {
+                      return lines;
+                    }
+                  }
+                  throw new AssertionError("child ended without getting ready: " + lines);
+                });
+        try (MessageConnection server = listener.accept()) {
+          Call<ByteBuffer> receive = start("receive", server::receive);
+          untilReady.get(STEP.multipliedBy(2));
+          child.destroyForcibly();
+          assertTrue(child.waitFor(STEP.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
+          Throwable failure = receive.failure(STEP);
+          assertInstanceOf(EOFException.class, failure);
+          assertMentionsNumbers(failure.getMessage(), new Object[] {server.remoteEndpoint()}, 990);
+        }
+      } finally {
+        child.destroyForcibly();
+        if (!child.waitFor(STEP.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+          fail("the child JVM did not end");
+        }
+      }
+    }
+  }
+
+  @Test
+  void sendsWholeMessagesFromSeveralThreads() throws Exception {
+    int threads = 4;
+    int perThread = 200;
+    try (Connected c = connect()) {
+      List<Call<Void>> senders = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        byte marker = (byte) (t + 1);
+        senders.add(
+            start(
+                "sender-" + t,
+                () -> {
+                  for (int i = 0; i < perThread; i++) {
+                    byte[] m = new byte[1 + (i * 997) % 20_000];
+                    java.util.Arrays.fill(m, marker);
+                    c.client().send(ByteBuffer.wrap(m));
+                  }
+                  return null;
+                }));
+      }
+      int[] seen = new int[threads + 1];
+      for (int i = 0; i < threads * perThread; i++) {
+        byte[] m = bytesOf(c.server().receive());
+        byte marker = m[0];
+        for (byte b : m) {
+          assertEquals(marker, b, "a message mixes bytes of two senders");
+        }
+        assertEquals(1 + (seen[marker] * 997) % 20_000, m.length, "message length, in order");
+        seen[marker]++;
+      }
+      for (Call<Void> s : senders) {
+        s.get(STEP);
+      }
+    }
+  }
+
+  @Test
+  void reportsEndpointsOfBothSides() throws Exception {
+    try (Connected c = connect()) {
+      assertEquals(c.listener().endpoint(), c.client().remoteEndpoint());
+      assertEquals(c.listener().endpoint(), c.server().localEndpoint());
+      assertEquals(c.client().localEndpoint(), c.server().remoteEndpoint());
+      assertTrue(c.client().isOpen());
+      c.client().close();
+      c.client().close();
+      assertFalse(c.client().isOpen());
+      assertThrows(ClosedChannelException.class, () -> c.client().send(ByteBuffer.allocate(1)));
+      assertNull(c.server().receive());
+    }
+  }
+
+  @Test
+  void closingFromAnotherThreadUnblocksReceive() throws Exception {
+    try (Connected c = connect()) {
+      Call<ByteBuffer> receive = start("receive", () -> c.client().receive());
+      assertTrue(receive.awaitBlocked(STEP), "receive should block on a silent peer");
+      c.client().close();
+      assertInstanceOf(AsynchronousCloseException.class, receive.failure(STEP));
+    }
+  }
+}
