@@ -374,11 +374,35 @@ public final class Endpoint {
   }
 
   /**
-   * Returns the longest Unix socket path or abstract name, in bytes of UTF-8, that every
-   * transport on this platform can bind and connect: 106 on Linux and 102 on macOS and the BSDs,
-   * two less than {@code sockaddr_un.sun_path} (108 and 104 bytes), because the JDK's channels
-   * keep room for a terminating NUL and refuse one byte more than the kernel would. Longer paths
-   * are rejected when an endpoint is created, before any system call could fail on them.
+   * Returns the {@code unix} endpoint of a Linux abstract socket name, given without the leading
+   * {@code @} or NUL, such as a name a transport reads back from the kernel. Use {@link
+   * #withScheme} for {@code unixgram} or {@code unixpacket}.
+   *
+   * @throws NullPointerException if {@code name} is null
+   * @throws IllegalArgumentException if {@code name} is empty or longer than {@link
+   *     #maxUnixPathBytes()} bytes in UTF-8
+   */
+  public static Endpoint unixAbstract(String name) {
+    Objects.requireNonNull(name, "name");
+    if (name.isEmpty()) {
+      throw new IllegalArgumentException("empty abstract unix socket name (expected: unix:@name)");
+    }
+    int bytes = utf8Length(name);
+    if (bytes > MAX_UNIX_PATH_BYTES) {
+      throw bad(
+          "abstract unix socket name too long: " + bytes + " bytes",
+          "at most " + MAX_UNIX_PATH_BYTES + " bytes",
+          name);
+    }
+    return unix(Scheme.UNIX, null, name, NO_PARAMETERS);
+  }
+
+  /**
+   * Returns the longest Unix socket path or abstract name, in bytes of UTF-8, that every transport
+   * on this platform can bind and connect: 106 on Linux and 102 on macOS and the BSDs, two less
+   * than {@code sockaddr_un.sun_path} (108 and 104 bytes), because the JDK's channels keep room for
+   * a terminating NUL and refuse one byte more than the kernel would. Longer paths are rejected
+   * when an endpoint is created, before any system call could fail on them.
    *
    * @return the limit in bytes
    */

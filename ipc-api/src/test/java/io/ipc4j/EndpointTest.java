@@ -1127,4 +1127,31 @@ class EndpointTest {
         assertThrows(IllegalArgumentException.class, () -> e.withScheme(scheme));
     assertEquals(message, bad.getMessage());
   }
+
+  @Test
+  void unixAbstractBuildsTheEndpointThatParsesFromItsCanonicalForm() {
+    Endpoint e = Endpoint.unixAbstract("my app/1%");
+    assertEquals("unix:@my%20app/1%25", e.toString());
+    assertEquals(e, Endpoint.parse(e.toString()));
+    assertEquals("my app/1%", e.abstractName());
+    assertEquals("unixgram:@x", Endpoint.unixAbstract("x").withScheme("unixgram").toString());
+  }
+
+  @Test
+  void unixAbstractRejectsEmptyAndOverlongNames() {
+    IllegalArgumentException empty =
+        assertThrows(IllegalArgumentException.class, () -> Endpoint.unixAbstract(""));
+    assertEquals("empty abstract unix socket name (expected: unix:@name)", empty.getMessage());
+    String longName = "n".repeat(Endpoint.maxUnixPathBytes() + 1);
+    IllegalArgumentException tooLong =
+        assertThrows(IllegalArgumentException.class, () -> Endpoint.unixAbstract(longName));
+    assertEquals(
+        "abstract unix socket name too long: "
+            + (Endpoint.maxUnixPathBytes() + 1)
+            + " bytes (expected: at most "
+            + Endpoint.maxUnixPathBytes()
+            + " bytes): "
+            + longName,
+        tooLong.getMessage());
+  }
 }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -15,7 +16,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.channels.SocketChannel;
 import java.security.SecureRandom;
 import java.util.Objects;
 import java.util.Set;
@@ -26,14 +26,14 @@ import org.slf4j.LoggerFactory;
  * The whole life of a listener's Unix socket file, for every provider that binds socket paths.
  *
  * <ul>
- *   <li>A path held by a live socket is refused with {@link AddressInUseException}; the probe is
- *       a non-blocking connect, so a busy server does not stall it.
+ *   <li>A path held by a live socket is refused with {@link AddressInUseException}; the probe is a
+ *       non-blocking connect, so a busy server does not stall it.
  *   <li>A stale socket file (nobody listening) is reclaimed.
  *   <li>A path that exists and is not a socket is never deleted: {@link AddressInUseException}.
- *   <li>The socket is bound inside a fresh owner-only directory next to the target, given its
- *       permissions there, and then hard-linked to its name: by the time anyone can reach it, its
- *       mode is final. (Only when that temporary path would exceed the platform's limit is the
- *       socket bound in place and its mode set right after.)
+ *   <li>The socket is bound inside a fresh owner-only directory next to the target ({@value
+ *       #PRIVATE_BIND_OVERHEAD} bytes longer than the path), given its permissions there, and then
+ *       hard-linked to its name: by the time anyone can reach it, its mode is final. A path too
+ *       long for that is refused, unless the permissions let everyone connect anyway.
  *   <li>{@link #deleteIfOwned()} deletes the file only if it is still the one bound here.
  * </ul>
  */
@@ -42,6 +42,9 @@ public final class UnixSocketFile {
   private static final int S_IFMT = 0170000;
   private static final int S_IFSOCK = 0140000;
   private static final SecureRandom random = new SecureRandom();
+
+  /** How much longer than its path the temporary path of a private bind is: "/.iXXXX/s". */
+  public static final int PRIVATE_BIND_OVERHEAD = 9;
 
   /** Binds a provider's socket to a path. */
   @FunctionalInterface
@@ -64,6 +67,7 @@ public final class UnixSocketFile {
    * Binds a socket at {@code endpoint}'s path with the given permissions.
    *
    * @throws AddressInUseException if a live socket holds the path, or the path is not a socket
+   * @throws IllegalArgumentException if the path is too long to bind privately (see above)
    * @throws IOException if binding fails otherwise
    */
   public static UnixSocketFile bind(
@@ -74,26 +78,30 @@ public final class UnixSocketFile {
     boolean posix = Files.getFileStore(parentOf(path)).supportsFileAttributeView("posix");
     if (!posix) {
       binder.bind(path);
+    } else if (!fits(path, PRIVATE_BIND_OVERHEAD)) {
+      if (!permissions.containsAll(WORLD_CONNECT)) {
+        int bytes = bytes(path);
+        throw new IllegalArgumentException(
+            "unix socket path too long to bind privately: "
+                + bytes
+                + " bytes (expected: at most "
+                + (Endpoint.maxUnixPathBytes() - PRIVATE_BIND_OVERHEAD)
+                + " bytes, so that the socket gets its permissions in a private directory before"
+                + " it appears): "
+                + endpoint);
+      }
+      binder.bind(path);
+      Files.setPosixFilePermissions(path, permissions);
     } else {
       Path dir = privateDirectoryFor(path);
-      Path temporary = dir == null ? null : dir.resolve("s");
+      Path temporary = dir.resolve("s");
       try {
-        if (temporary != null && fits(temporary)) {
-          binder.bind(temporary);
-          Files.setPosixFilePermissions(temporary, permissions);
-          linkInPlace(endpoint, temporary, path);
-        } else {
-          log.debug("{}: temporary path too long, binding in place", endpoint);
-          binder.bind(path);
-          Files.setPosixFilePermissions(path, permissions);
-        }
+        binder.bind(temporary);
+        Files.setPosixFilePermissions(temporary, permissions);
+        linkInPlace(endpoint, temporary, path);
       } finally {
-        if (dir != null) {
-          if (temporary != null) {
-            Files.deleteIfExists(temporary);
-          }
-          Files.deleteIfExists(dir);
-        }
+        Files.deleteIfExists(temporary);
+        Files.deleteIfExists(dir);
       }
     }
     return new UnixSocketFile(endpoint, path, fileKey(path));
@@ -105,8 +113,8 @@ public final class UnixSocketFile {
   }
 
   /**
-   * Deletes the socket file if it is still the one bound here: another process may have
-   * reclaimed the path since.
+   * Deletes the socket file if it is still the one bound here: another process may have reclaimed
+   * the path since.
    *
    * @return whether the file was deleted
    */
@@ -119,11 +127,17 @@ public final class UnixSocketFile {
     return Files.deleteIfExists(path);
   }
 
+  private static final Set<PosixFilePermission> WORLD_CONNECT =
+      Set.of(
+          PosixFilePermission.OWNER_WRITE,
+          PosixFilePermission.GROUP_WRITE,
+          PosixFilePermission.OTHERS_WRITE);
+
   /**
-   * Whether a socket listens at {@code path}. Never blocks: a non-blocking connect either
-   * succeeds, is refused (stale file), or fails in a way that means someone holds it.
+   * Whether a socket listens at {@code path}. Never blocks: a non-blocking connect either succeeds,
+   * is refused (stale file), or fails in a way that means someone holds it.
    */
-  static boolean isLive(Path path) {
+  public static boolean isLive(Path path) {
     try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
       probe.configureBlocking(false);
       probe.connect(UnixDomainSocketAddress.of(path));
@@ -145,14 +159,19 @@ public final class UnixSocketFile {
     } catch (UnsupportedOperationException | IllegalArgumentException noUnixView) {
       if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
         throw new AddressInUseException(
-            endpoint, endpoint + ": the path exists and cannot be checked; not replacing it", false);
+            endpoint,
+            endpoint + ": the path exists and cannot be checked; not replacing it",
+            false);
       }
       return;
     }
     if ((mode & S_IFMT) != S_IFSOCK) {
       throw new AddressInUseException(
           endpoint,
-          endpoint + ": the path exists and is not a socket (" + describe(mode) + "); not replacing it",
+          endpoint
+              + ": the path exists and is not a socket ("
+              + describe(mode)
+              + "); not replacing it",
           false);
     }
     if (isLive(path)) {
@@ -170,7 +189,10 @@ public final class UnixSocketFile {
       boolean alive = isLive(path);
       throw new AddressInUseException(
           endpoint,
-          endpoint + ": address in use: " + path + " appeared while binding"
+          endpoint
+              + ": address in use: "
+              + path
+              + " appeared while binding"
               + (alive ? " and a live socket listens there" : ""),
           alive);
     }
@@ -178,21 +200,28 @@ public final class UnixSocketFile {
 
   private static Path privateDirectoryFor(Path path) throws IOException {
     Path parent = path.getParent();
-    for (int attempt = 0; attempt < 8; attempt++) {
-      String name = ".ipc4j-" + Integer.toString(random.nextInt(36 * 36 * 36 * 36), 36);
+    FileAlreadyExistsException last = null;
+    for (int attempt = 0; attempt < 16; attempt++) {
+      int n = 36 * 36 * 36 + random.nextInt(35 * 36 * 36 * 36); // always 4 base-36 digits
+      String name = ".i" + Integer.toString(n, 36);
       Path dir = parent == null ? Path.of(name) : parent.resolve(name);
       try {
         return Files.createDirectory(
-            dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            dir,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       } catch (FileAlreadyExistsException taken) {
-        // try another name
+        last = taken;
       }
     }
-    return null;
+    throw last;
   }
 
-  private static boolean fits(Path path) {
-    return path.toString().getBytes(StandardCharsets.UTF_8).length <= Endpoint.maxUnixPathBytes();
+  private static boolean fits(Path path, int extra) {
+    return bytes(path) + extra <= Endpoint.maxUnixPathBytes();
+  }
+
+  private static int bytes(Path path) {
+    return path.toString().getBytes(StandardCharsets.UTF_8).length;
   }
 
   private static Path parentOf(Path path) {

@@ -9,11 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ipc4j.AddressInUseException;
 import io.ipc4j.Endpoint;
 import io.ipc4j.Ipc;
+import io.ipc4j.IpcOptions;
 import io.ipc4j.Listener;
 import io.ipc4j.MessageConnection;
 import io.ipc4j.PeerCredentials;
 import io.ipc4j.StandardIpcOptions;
 import io.ipc4j.StreamConnection;
+import io.ipc4j.spi.UnixSocketFile;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -239,11 +241,47 @@ public abstract class UnixSocketFileContract extends TransportContract {
   }
 
   @Test
-  void bindsPathOfExactlyTheMaximumLength() throws Exception {
-    Path path = pathOfLength(Endpoint.maxUnixPathBytes(), "x");
+  void bindsPrivatelyTheLongestPathThatLeavesRoomForThePrivateDirectory() throws Exception {
+    Path path =
+        pathOfLength(Endpoint.maxUnixPathBytes() - UnixSocketFile.PRIVATE_BIND_OVERHEAD, "x");
     Endpoint endpoint = Endpoint.parse("unix://" + path);
     try (Listener<StreamConnection> listener = Ipc.listen(endpoint, options())) {
       assertEquals(PosixFilePermissions.fromString("rw-------"), permissionsOf(path));
+      assertServes(listener);
+    }
+    assertFalse(Files.exists(path, LinkOption.NOFOLLOW_LINKS));
+  }
+
+  @Test
+  void refusesPrivateBindOfPathTooLongForThePrivateDirectoryWithoutCreatingIt() throws Exception {
+    int length = Endpoint.maxUnixPathBytes() - UnixSocketFile.PRIVATE_BIND_OVERHEAD + 1;
+    Path path = pathOfLength(length, "x");
+    Endpoint endpoint = Endpoint.parse("unix://" + path);
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Ipc.listen(endpoint, options()));
+    assertEquals(
+        "unix socket path too long to bind privately: "
+            + length
+            + " bytes (expected: at most "
+            + (length - 1)
+            + " bytes, so that the socket gets its permissions in a private directory before it"
+            + " appears): "
+            + endpoint,
+        e.getMessage());
+    assertFalse(Files.exists(path, LinkOption.NOFOLLOW_LINKS));
+  }
+
+  @Test
+  void bindsPathOfExactlyTheMaximumLengthWhenEveryoneMayConnect() throws Exception {
+    Path path = pathOfLength(Endpoint.maxUnixPathBytes(), "x");
+    Endpoint endpoint = Endpoint.parse("unix://" + path);
+    IpcOptions world =
+        options()
+            .with(
+                StandardIpcOptions.SOCKET_FILE_PERMISSIONS,
+                PosixFilePermissions.fromString("rw-rw-rw-"));
+    try (Listener<StreamConnection> listener = Ipc.listen(endpoint, world)) {
+      assertEquals(PosixFilePermissions.fromString("rw-rw-rw-"), permissionsOf(path));
       assertServes(listener);
     }
     assertFalse(Files.exists(path, LinkOption.NOFOLLOW_LINKS));
