@@ -15,8 +15,8 @@ import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 
 /**
- * Starts servers and clients as separate JVM processes and shows them talking: locally over a
- * Unix socket, and remote-style over TCP. Exits 0 when every exchange succeeded.
+ * Starts servers and clients as separate JVM processes and shows them talking: locally over a Unix
+ * socket, and remote-style over TCP. Exits 0 when every exchange succeeded.
  */
 @Command(
     name = "demo",
@@ -51,14 +51,16 @@ final class Demo implements Callable<Integer> {
     Process server = java("echo-server", endpoint);
     try {
       BufferedReader out = reader(server);
-      String ready = CompletableFuture.supplyAsync(() -> readLine(out)).get(STEP_SECONDS, TimeUnit.SECONDS);
+      String ready =
+          CompletableFuture.supplyAsync(() -> readLine(out)).get(STEP_SECONDS, TimeUnit.SECONDS);
       if (ready == null || !ready.startsWith("listening on ")) {
         System.out.printf("   FAILED: server said %s; %s%n", ready, stderr(server));
         return false;
       }
       String bound = ready.substring("listening on ".length());
       System.out.printf("   server pid %d listening on %s%n", server.pid(), bound);
-      List<String> lines = List.of("hello from pid " + ProcessHandle.current().pid(), "ipc4j says hi");
+      List<String> lines =
+          List.of("hello from pid " + ProcessHandle.current().pid(), "ipc4j says hi");
       List<String> args = new ArrayList<>(List.of("echo-client", bound));
       args.addAll(lines);
       Process client = java(args.toArray(String[]::new));
@@ -74,8 +76,10 @@ final class Demo implements Callable<Integer> {
       }
       server.destroy();
       boolean stopped = server.waitFor(STEP_SECONDS, TimeUnit.SECONDS);
-      boolean cleaned = !endpoint.startsWith("unix://") || !Files.exists(Path.of(endpoint.substring(7)));
-      System.out.printf("   server stopped on SIGTERM: %s, socket file removed: %s%n", stopped, cleaned);
+      boolean cleaned =
+          !endpoint.startsWith("unix://") || !Files.exists(Path.of(endpoint.substring(7)));
+      System.out.printf(
+          "   server stopped on SIGTERM: %s, socket file removed: %s%n", stopped, cleaned);
       ok &= stopped && cleaned;
       System.out.printf("   %s%n", ok ? "OK" : "FAILED");
       return ok;

@@ -23,10 +23,16 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = "Send lines to an echo server and print the replies.")
 final class EchoClient implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "ENDPOINT", description = "The server, e.g. tcp://127.0.0.1:7000")
+  @Parameters(
+      index = "0",
+      paramLabel = "ENDPOINT",
+      description = "The server, e.g. tcp://127.0.0.1:7000")
   Endpoint endpoint;
 
-  @Parameters(index = "1..*", paramLabel = "MESSAGE", description = "Lines to send (default: standard input)")
+  @Parameters(
+      index = "1..*",
+      paramLabel = "MESSAGE",
+      description = "Lines to send (default: standard input)")
   List<String> messages = List.of();
 
   @Override
@@ -41,7 +47,8 @@ final class EchoClient implements Callable<Integer> {
                   OutputStream out = c.outputStream();
                   if (messages.isEmpty()) {
                     BufferedReader in =
-                        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+                        new BufferedReader(
+                            new InputStreamReader(System.in, StandardCharsets.UTF_8));
                     for (String line; (line = in.readLine()) != null; ) {
                       out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
                       sent.incrementAndGet();

@@ -8,16 +8,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /**
- * Echoes bytes back as they arrive, on any stream endpoint, so that netcat, socat or a script
- * can talk to it. Prints {@code listening on ENDPOINT} (with the real port) once ready; Ctrl-C
- * closes it and removes its socket file.
+ * Echoes bytes back as they arrive, on any stream endpoint, so that netcat, socat or a script can
+ * talk to it. Prints {@code listening on ENDPOINT} (with the real port) once ready; Ctrl-C closes
+ * it and removes its socket file.
  */
 @Command(
     name = "echo-server",
     mixinStandardHelpOptions = true,
     description = "Echo every byte back to its sender.")
 final class EchoServer implements Callable<Integer> {
-  @Parameters(paramLabel = "ENDPOINT", description = "Where to listen, e.g. tcp://127.0.0.1:7000 or unix:///tmp/echo.sock")
+  @Parameters(
+      paramLabel = "ENDPOINT",
+      description = "Where to listen, e.g. tcp://127.0.0.1:7000 or unix:///tmp/echo.sock")
   Endpoint endpoint;
 
   @Override
