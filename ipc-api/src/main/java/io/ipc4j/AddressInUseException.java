@@ -3,9 +3,9 @@ package io.ipc4j;
 import java.net.BindException;
 
 /**
- * A listener cannot bind because its address is taken: a live server holds the port or socket
- * file, or (for a Unix socket path) the path exists and is not a socket, which ipc4j never
- * deletes. A subclass of {@link BindException}, so existing catch blocks still work.
+ * A listener cannot bind because its address is taken: a live server holds the port or socket file,
+ * or (for a Unix socket path) the path exists and is not a socket, which ipc4j never deletes. A
+ * subclass of {@link BindException}, so existing catch blocks still work.
  */
 public class AddressInUseException extends BindException {
   private static final long serialVersionUID = 1L;
@@ -16,8 +16,7 @@ public class AddressInUseException extends BindException {
   /**
    * @param endpoint the endpoint that could not be bound
    * @param message the detail message, naming the endpoint
-   * @param holderAlive whether a live socket holds the address (false: a file that is not a
-   *     socket)
+   * @param holderAlive whether a live socket holds the address (false: a file that is not a socket)
    */
   public AddressInUseException(Endpoint endpoint, String message, boolean holderAlive) {
     super(message);

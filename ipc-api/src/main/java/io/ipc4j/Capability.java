@@ -2,8 +2,8 @@ package io.ipc4j;
 
 /**
  * What a transport can do for a scheme, as reported by {@link
- * io.ipc4j.spi.TransportProvider#capabilities(String)}. Query a capability before relying on
- * the behaviour it names.
+ * io.ipc4j.spi.TransportProvider#capabilities(String)}. Query a capability before relying on the
+ * behaviour it names.
  */
 public enum Capability {
   /** Every byte or message sent arrives, or the connection fails. */

@@ -14,9 +14,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Sending is one gathering write of header and payload, with no allocation. Receiving reads
  * through a small direct buffer that grows (to {@value #MAX_BUFFER} bytes) only while reads keep
  * filling it, so small messages cost one system call or less and an idle connection holds little
- * memory. A large message is read straight into its destination; a message whose announced size
- * is within the limit is still allocated only as its bytes arrive, so a peer that announces much
- * and sends little costs little.
+ * memory. A large message is read straight into its destination; a message whose announced size is
+ * within the limit is still allocated only as its bytes arrive, so a peer that announces much and
+ * sends little costs little.
  */
 final class FramedConnection implements MessageConnection {
   static final int HEADER = 4;
@@ -32,11 +32,13 @@ final class FramedConnection implements MessageConnection {
   private final ByteBuffer[] frame = new ByteBuffer[2];
 
   private final ReentrantLock receiveLock = new ReentrantLock();
+
   /** Bytes read but not yet consumed, between position and limit; null until first receive. */
   private ByteBuffer in;
 
   /** Set when the server closes: end the conversation at the next message boundary. */
   private volatile boolean draining;
+
   /** Set while a receive blocks at a message boundary with nothing buffered. */
   private volatile boolean idle;
 
@@ -238,8 +240,8 @@ final class FramedConnection implements MessageConnection {
   }
 
   /**
-   * Ends the conversation at the next message boundary: a receive blocked there now returns end
-   * of stream, and so does the next one to reach a boundary. Used by {@link IpcServer#close()}.
+   * Ends the conversation at the next message boundary: a receive blocked there now returns end of
+   * stream, and so does the next one to reach a boundary. Used by {@link IpcServer#close()}.
    *
    * <p>Only the input is shut down, never the whole connection: a read that raced with the drain
    * and got a request still has its reply delivered.

@@ -42,15 +42,14 @@ public final class Ipc {
   /**
    * Connects a byte stream to {@code endpoint}.
    *
-   * @throws IllegalArgumentException if {@code endpoint} is not a stream endpoint (tcp, tcp4,
-   *     tcp6, unix), naming it
+   * @throws IllegalArgumentException if {@code endpoint} is not a stream endpoint (tcp, tcp4, tcp6,
+   *     unix), naming it
    * @throws TransportUnavailableException if no available transport serves the endpoint
    * @throws java.net.ConnectException if nobody listens there
    * @throws java.net.SocketTimeoutException if {@link StandardIpcOptions#CONNECT_TIMEOUT} expired
    * @throws IOException if connecting fails otherwise
    */
-  public static StreamConnection connect(Endpoint endpoint, IpcOptions options)
-      throws IOException {
+  public static StreamConnection connect(Endpoint endpoint, IpcOptions options) throws IOException {
     requireStream(endpoint, "Ipc.connectMessages");
     return openStream(endpoint, options);
   }
@@ -72,8 +71,8 @@ public final class Ipc {
   }
 
   /**
-   * Listens for byte-stream connections on {@code endpoint}. Port 0 binds an ephemeral port;
-   * {@link Listener#endpoint()} reports it.
+   * Listens for byte-stream connections on {@code endpoint}. Port 0 binds an ephemeral port; {@link
+   * Listener#endpoint()} reports it.
    *
    * @throws IllegalArgumentException if {@code endpoint} is not a stream endpoint, naming it
    * @throws TransportUnavailableException if no available transport serves the endpoint
@@ -148,9 +147,9 @@ public final class Ipc {
   }
 
   /**
-   * The transport providers found in this JVM, available or not. When several serve a scheme,
-   * the available one with the highest {@link TransportProvider#priority()} that supports the
-   * endpoint is used, unless {@link StandardIpcOptions#PROVIDER} names another.
+   * The transport providers found in this JVM, available or not. When several serve a scheme, the
+   * available one with the highest {@link TransportProvider#priority()} that supports the endpoint
+   * is used, unless {@link StandardIpcOptions#PROVIDER} names another.
    */
   public static List<TransportProvider> providers() {
     return Transports.all();

@@ -77,8 +77,8 @@ public final class IpcOption<T> {
    * Checks a value for this key and returns it (or an immutable copy of it).
    *
    * @throws NullPointerException if the value is null
-   * @throws IllegalArgumentException if the value is of the wrong type or out of range; the
-   *     message names the key, the value and what was expected
+   * @throws IllegalArgumentException if the value is of the wrong type or out of range; the message
+   *     names the key, the value and what was expected
    */
   public T validate(T value) {
     Objects.requireNonNull(value, name);

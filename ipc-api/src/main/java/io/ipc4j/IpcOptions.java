@@ -86,8 +86,8 @@ public final class IpcOptions {
      * Sets a value.
      *
      * @throws NullPointerException if {@code key} or {@code value} is null
-     * @throws IllegalArgumentException if the key rejects the value; the message names the key,
-     *     the value and what was expected
+     * @throws IllegalArgumentException if the key rejects the value; the message names the key, the
+     *     value and what was expected
      */
     public <T> Builder set(IpcOption<T> key, T value) {
       values.put(Objects.requireNonNull(key, "key"), key.validate(value));

@@ -3,7 +3,6 @@ package io.ipc4j;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,20 +28,20 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>Threads: one platform thread accepts; each connection runs on a virtual thread on Java 21
- * and later (see {@link StandardIpcOptions#VIRTUAL_THREADS}), a platform daemon thread otherwise.
+ * <p>Threads: one platform thread accepts; each connection runs on a virtual thread on Java 21 and
+ * later (see {@link StandardIpcOptions#VIRTUAL_THREADS}), a platform daemon thread otherwise.
  * Threads are named after the server's endpoint and the peer.
  *
- * <p>Limits: at most {@link StandardIpcOptions#MAX_CONNECTIONS} connections are served at once;
- * one more is closed at once and reported to the {@link IpcEventListener}. {@link
+ * <p>Limits: at most {@link StandardIpcOptions#MAX_CONNECTIONS} connections are served at once; one
+ * more is closed at once and reported to the {@link IpcEventListener}. {@link
  * StandardIpcOptions#READ_TIMEOUT} is the connections' idle timeout and {@link
- * StandardIpcOptions#MAX_MESSAGE_SIZE} bounds their messages. A handler that throws costs only
- * its own connection.
+ * StandardIpcOptions#MAX_MESSAGE_SIZE} bounds their messages. A handler that throws costs only its
+ * own connection.
  *
  * <p>{@link #close()} stops accepting, lets handlers finish for up to {@link
- * StandardIpcOptions#SHUTDOWN_GRACE}, then closes the connections that are left. Message
- * handlers see the end of the conversation ({@code receive()} returns null) at their next message
- * boundary, so a request being received is completed and answered. Thread-safe.
+ * StandardIpcOptions#SHUTDOWN_GRACE}, then closes the connections that are left. Message handlers
+ * see the end of the conversation ({@code receive()} returns null) at their next message boundary,
+ * so a request being received is completed and answered. Thread-safe.
  */
 public final class IpcServer implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(IpcServer.class);

@@ -15,9 +15,8 @@ import java.io.IOException;
  * }
  * }</pre>
  *
- * <p>Thread-safe. {@link #close()} is idempotent, unblocks {@link #accept()} in other threads
- * and, for a Unix socket path, deletes the socket file if it is still the one this listener
- * created.
+ * <p>Thread-safe. {@link #close()} is idempotent, unblocks {@link #accept()} in other threads and,
+ * for a Unix socket path, deletes the socket file if it is still the one this listener created.
  *
  * @param <C> the kind of connection accepted
  */

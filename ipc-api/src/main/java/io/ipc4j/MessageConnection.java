@@ -7,8 +7,8 @@ import java.util.Optional;
 
 /**
  * Ordered whole messages to and from another process. Over stream transports each message is a
- * frame: a 4-byte big-endian unsigned length and then that many bytes (see the README for the
- * wire format).
+ * frame: a 4-byte big-endian unsigned length and then that many bytes (see the README for the wire
+ * format).
  *
  * <pre>{@code
  * try (MessageConnection c = Ipc.connectMessages("tcp://127.0.0.1:7000")) {
@@ -18,19 +18,18 @@ import java.util.Optional;
  * }</pre>
  *
  * <p>Thread-safety: {@code send} may be called from several threads (each message is written
- * whole), and so may {@code receive} (each caller gets whole messages); one thread may send
- * while another receives. Blocking calls obey {@link StandardIpcOptions#READ_TIMEOUT} and {@link
+ * whole), and so may {@code receive} (each caller gets whole messages); one thread may send while
+ * another receives. Blocking calls obey {@link StandardIpcOptions#READ_TIMEOUT} and {@link
  * StandardIpcOptions#WRITE_TIMEOUT}. {@link #close()} is idempotent.
  */
 public interface MessageConnection extends Closeable {
   /**
-   * Sends the remaining bytes of {@code message} as one message. The buffer's position advances
-   * to its limit.
+   * Sends the remaining bytes of {@code message} as one message. The buffer's position advances to
+   * its limit.
    *
    * @throws MessageTooLargeException if the message exceeds {@link #maxMessageSize()}; nothing was
    *     sent and the connection stays usable
-   * @throws java.net.SocketTimeoutException if the write timeout expired (the connection is
-   *     closed)
+   * @throws java.net.SocketTimeoutException if the write timeout expired (the connection is closed)
    * @throws java.nio.channels.ClosedChannelException if the connection is closed
    * @throws IOException if the write fails
    */
@@ -55,8 +54,8 @@ public interface MessageConnection extends Closeable {
    * message's length.
    *
    * @return the message's length, or -1 if the peer closed the connection between messages
-   * @throws MessageTooLargeException if the message does not fit in {@code dst.remaining()}: it
-   *     is discarded and the connection stays usable; or as for {@link #receive()}
+   * @throws MessageTooLargeException if the message does not fit in {@code dst.remaining()}: it is
+   *     discarded and the connection stays usable; or as for {@link #receive()}
    * @throws java.io.EOFException if the peer closed the connection inside a message
    * @throws IOException as for {@link #receive()}
    */
@@ -80,7 +79,10 @@ public interface MessageConnection extends Closeable {
   /** Narrows this connection to a transport-specific type. */
   <T> Optional<T> unwrap(Class<T> type);
 
-  /** Closes the connection; blocked calls fail with an {@link java.nio.channels.AsynchronousCloseException}. */
+  /**
+   * Closes the connection; blocked calls fail with an {@link
+   * java.nio.channels.AsynchronousCloseException}.
+   */
   @Override
   void close() throws IOException;
 }

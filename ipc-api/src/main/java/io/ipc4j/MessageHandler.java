@@ -13,8 +13,8 @@ package io.ipc4j;
  * };
  * }</pre>
  *
- * <p>When the server closes, {@code receive()} returns null at the next message boundary, so
- * that a handler written as a loop like the one above ends cleanly.
+ * <p>When the server closes, {@code receive()} returns null at the next message boundary, so that a
+ * handler written as a loop like the one above ends cleanly.
  */
 @FunctionalInterface
 public interface MessageHandler {

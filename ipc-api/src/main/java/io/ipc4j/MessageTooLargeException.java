@@ -4,9 +4,9 @@ import java.io.IOException;
 
 /**
  * A message is larger than allowed: one being sent exceeds the connection's maximum (nothing was
- * written and the connection stays usable), one announced by the peer exceeds it (the connection
- * is closed, since the stream cannot be resynchronised), or one received does not fit the
- * caller's buffer (the message is discarded and the connection stays usable).
+ * written and the connection stays usable), one announced by the peer exceeds it (the connection is
+ * closed, since the stream cannot be resynchronised), or one received does not fit the caller's
+ * buffer (the message is discarded and the connection stays usable).
  */
 public class MessageTooLargeException extends IOException {
   private static final long serialVersionUID = 1L;

@@ -17,8 +17,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The one {@link StreamConnection} implementation: a provider's {@link StreamSocket} plus what
  * every transport shares (whole writes, timeouts, stream views, messages that name the endpoint).
- * Locks are {@link ReentrantLock}s, not monitors, so that virtual threads blocked in I/O do not
- * pin their carrier.
+ * Locks are {@link ReentrantLock}s, not monitors, so that virtual threads blocked in I/O do not pin
+ * their carrier.
  */
 final class SocketConnection implements StreamConnection, Timeouts.Guarded {
   private static final int NOT_EXPIRED = 0;
@@ -39,8 +39,8 @@ final class SocketConnection implements StreamConnection, Timeouts.Guarded {
 
   /**
    * @param socket the provider's socket, owned from now on
-   * @param local the endpoint to report for this side (a listener reports its own endpoint, not
-   *     the temporary path a Unix socket may have been bound at)
+   * @param local the endpoint to report for this side (a listener reports its own endpoint, not the
+   *     temporary path a Unix socket may have been bound at)
    */
   SocketConnection(StreamSocket socket, Endpoint local, IpcOptions options) {
     this.socket = Objects.requireNonNull(socket, "socket");
@@ -196,8 +196,7 @@ final class SocketConnection implements StreamConnection, Timeouts.Guarded {
   public void expireIfDue(long now) {
     long r = readDeadline;
     long w = writeDeadline;
-    int which =
-        r != 0 && now - r >= 0 ? READ_EXPIRED : w != 0 && now - w >= 0 ? WRITE_EXPIRED : 0;
+    int which = r != 0 && now - r >= 0 ? READ_EXPIRED : w != 0 && now - w >= 0 ? WRITE_EXPIRED : 0;
     if (which != NOT_EXPIRED && expired.compareAndSet(NOT_EXPIRED, which)) {
       try {
         close();
@@ -208,8 +207,8 @@ final class SocketConnection implements StreamConnection, Timeouts.Guarded {
   }
 
   /**
-   * Turns the failure of the call the watchdog interrupted into the timeout it was. The timeout
-   * is reported once, to that call; later calls see the connection closed.
+   * Turns the failure of the call the watchdog interrupted into the timeout it was. The timeout is
+   * reported once, to that call; later calls see the connection closed.
    */
   private IOException translate(IOException e, int op) {
     if (op == NOT_EXPIRED

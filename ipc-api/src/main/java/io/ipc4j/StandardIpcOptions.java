@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.util.Set;
 
 /**
- * The options every transport understands, with their defaults. This class is the one place
- * where ipc4j's defaults are written down.
+ * The options every transport understands, with their defaults. This class is the one place where
+ * ipc4j's defaults are written down.
  */
 public final class StandardIpcOptions {
   private StandardIpcOptions() {}
@@ -16,8 +16,8 @@ public final class StandardIpcOptions {
   static final int MAX_ARRAY_SIZE = Integer.MAX_VALUE - 8;
 
   /**
-   * How long a connect may take before it fails with {@link java.net.SocketTimeoutException}.
-   * Zero means no limit. Default: 10 seconds.
+   * How long a connect may take before it fails with {@link java.net.SocketTimeoutException}. Zero
+   * means no limit. Default: 10 seconds.
    */
   public static final IpcOption<Duration> CONNECT_TIMEOUT =
       nonNegative("connectTimeout", Duration.ofSeconds(10));
@@ -25,14 +25,14 @@ public final class StandardIpcOptions {
   /**
    * How long one read (or one {@code receive}) may block. When it expires the call fails with
    * {@link java.net.SocketTimeoutException} and the connection is closed, since a stream cut
-   * mid-message cannot be resumed. Zero means no limit. Default: no limit. On an {@link
-   * IpcServer} this is the idle timeout of its connections.
+   * mid-message cannot be resumed. Zero means no limit. Default: no limit. On an {@link IpcServer}
+   * this is the idle timeout of its connections.
    */
   public static final IpcOption<Duration> READ_TIMEOUT = nonNegative("readTimeout", Duration.ZERO);
 
   /**
-   * How long one write (or one {@code send}) may block on a peer that does not read. Expiry
-   * closes the connection as for {@link #READ_TIMEOUT}. Zero means no limit. Default: no limit.
+   * How long one write (or one {@code send}) may block on a peer that does not read. Expiry closes
+   * the connection as for {@link #READ_TIMEOUT}. Zero means no limit. Default: no limit.
    */
   public static final IpcOption<Duration> WRITE_TIMEOUT =
       nonNegative("writeTimeout", Duration.ZERO);

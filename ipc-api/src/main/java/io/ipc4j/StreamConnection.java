@@ -9,8 +9,7 @@ import java.nio.channels.GatheringByteChannel;
 import java.util.Optional;
 
 /**
- * An ordered, reliable, bidirectional byte stream to another process: TCP or a Unix stream
- * socket.
+ * An ordered, reliable, bidirectional byte stream to another process: TCP or a Unix stream socket.
  *
  * <pre>{@code
  * try (StreamConnection c = Ipc.connect("unix:///run/app.sock")) {
@@ -49,8 +48,7 @@ public interface StreamConnection extends ByteChannel, GatheringByteChannel {
    * Writes all of {@code src}, blocking until it is written.
    *
    * @return the number of bytes written (all that remained)
-   * @throws java.net.SocketTimeoutException if the write timeout expired (the connection is
-   *     closed)
+   * @throws java.net.SocketTimeoutException if the write timeout expired (the connection is closed)
    * @throws java.nio.channels.ClosedChannelException if the connection is closed
    * @throws IOException if the write fails
    */
@@ -67,9 +65,7 @@ public interface StreamConnection extends ByteChannel, GatheringByteChannel {
     return write(srcs, 0, srcs.length);
   }
 
-  /**
-   * An unbuffered input stream over this connection. Its {@code close()} closes the connection.
-   */
+  /** An unbuffered input stream over this connection. Its {@code close()} closes the connection. */
   InputStream inputStream();
 
   /**

@@ -8,9 +8,9 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One watchdog thread for every read and write timeout in the JVM. A guarded connection arms a
- * deadline (a volatile write) before it blocks and disarms it after; the watchdog wakes every
- * tick and expires the connections whose deadline has passed by closing them, which unblocks the
- * blocked call. This keeps the blocking fast path free of selectors and timers.
+ * deadline (a volatile write) before it blocks and disarms it after; the watchdog wakes every tick
+ * and expires the connections whose deadline has passed by closing them, which unblocks the blocked
+ * call. This keeps the blocking fast path free of selectors and timers.
  */
 final class Timeouts {
   static final Timeouts INSTANCE = new Timeouts();

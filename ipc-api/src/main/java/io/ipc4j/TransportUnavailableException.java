@@ -3,8 +3,8 @@ package io.ipc4j;
 import java.io.IOException;
 
 /**
- * No transport that can serve an endpoint is available in this JVM. The message names the
- * endpoint and the providers that were found, with the reason each one could not serve it.
+ * No transport that can serve an endpoint is available in this JVM. The message names the endpoint
+ * and the providers that were found, with the reason each one could not serve it.
  */
 public class TransportUnavailableException extends IOException {
   private static final long serialVersionUID = 1L;

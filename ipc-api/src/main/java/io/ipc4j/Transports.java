@@ -23,8 +23,8 @@ final class Transports {
   }
 
   /**
-   * The provider for {@code endpoint}: the one {@link StandardIpcOptions#PROVIDER} names, or
-   * else the available provider of highest priority that supports it.
+   * The provider for {@code endpoint}: the one {@link StandardIpcOptions#PROVIDER} names, or else
+   * the available provider of highest priority that supports it.
    */
   static TransportProvider choose(Endpoint endpoint, IpcOptions options)
       throws TransportUnavailableException {
@@ -76,7 +76,9 @@ final class Transports {
         "no available transport for "
             + endpoint
             + " (found: "
-            + (found.isEmpty() ? "no providers on the class path or module path" : String.join("; ", found))
+            + (found.isEmpty()
+                ? "no providers on the class path or module path"
+                : String.join("; ", found))
             + ")",
         cause);
   }
@@ -84,8 +86,10 @@ final class Transports {
   /** Why {@code p} cannot serve {@code endpoint}, or null if it can. */
   private static String whyNot(TransportProvider p, Endpoint endpoint) {
     if (!p.schemes().contains(endpoint.scheme())) {
-      return "serves " + String.join(", ", p.schemes().stream().sorted().collect(Collectors.toList()))
-          + ", not " + endpoint.scheme();
+      return "serves "
+          + String.join(", ", p.schemes().stream().sorted().collect(Collectors.toList()))
+          + ", not "
+          + endpoint.scheme();
     }
     if (!p.isAvailable()) {
       return "unavailable: "
@@ -109,7 +113,11 @@ final class Transports {
           break;
         }
         TransportProvider p = it.next();
-        log.debug("transport provider {}: schemes {}, available {}", p.name(), p.schemes(), p.isAvailable());
+        log.debug(
+            "transport provider {}: schemes {}, available {}",
+            p.name(),
+            p.schemes(),
+            p.isAvailable());
         loaded.add(p);
       } catch (ServiceConfigurationError broken) {
         log.warn("a transport provider could not be loaded and is skipped: {}", broken.toString());

@@ -5,9 +5,9 @@ import java.io.Closeable;
 import java.io.IOException;
 
 /**
- * A bound, blocking stream listener as a provider supplies it. {@link #close()} from another
- * thread must unblock {@link #accept()}, and must release what the listener owns (a Unix socket
- * file included, see {@link UnixSocketFile}).
+ * A bound, blocking stream listener as a provider supplies it. {@link #close()} from another thread
+ * must unblock {@link #accept()}, and must release what the listener owns (a Unix socket file
+ * included, see {@link UnixSocketFile}).
  */
 public interface StreamAcceptor extends Closeable {
   /** Waits for and returns the next connection. */

@@ -8,9 +8,9 @@ import java.nio.channels.GatheringByteChannel;
 import java.util.Optional;
 
 /**
- * A connected, blocking stream socket as a provider supplies it. {@code read} blocks until at
- * least one byte is available; {@code write} may write fewer bytes than asked (the caller loops).
- * {@link #close()} from another thread must unblock a blocked read or write.
+ * A connected, blocking stream socket as a provider supplies it. {@code read} blocks until at least
+ * one byte is available; {@code write} may write fewer bytes than asked (the caller loops). {@link
+ * #close()} from another thread must unblock a blocked read or write.
  */
 public interface StreamSocket extends ByteChannel, GatheringByteChannel {
   /** The endpoint of this side. */

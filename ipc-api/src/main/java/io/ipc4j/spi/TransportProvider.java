@@ -9,12 +9,12 @@ import java.util.Set;
 
 /**
  * A transport: the code that opens sockets for some endpoint schemes. Providers are found with
- * {@link java.util.ServiceLoader}; {@link io.ipc4j.Ipc} chooses, for each endpoint, the
- * available provider of highest {@link #priority()} that {@linkplain #supports supports} it,
- * unless {@link io.ipc4j.StandardIpcOptions#PROVIDER} names one.
+ * {@link java.util.ServiceLoader}; {@link io.ipc4j.Ipc} chooses, for each endpoint, the available
+ * provider of highest {@link #priority()} that {@linkplain #supports supports} it, unless {@link
+ * io.ipc4j.StandardIpcOptions#PROVIDER} names one.
  *
- * <p>A provider deals in blocking sockets only. Timeouts, stream views, framing, servers and
- * error messages are built once, above this interface, for every transport.
+ * <p>A provider deals in blocking sockets only. Timeouts, stream views, framing, servers and error
+ * messages are built once, above this interface, for every transport.
  *
  * <p>Implementations must be thread-safe and have a public no-argument constructor.
  */

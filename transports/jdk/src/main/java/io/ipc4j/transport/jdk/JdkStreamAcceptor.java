@@ -20,7 +20,8 @@ final class JdkStreamAcceptor implements StreamAcceptor {
   private final boolean noDelay;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  JdkStreamAcceptor(ServerSocketChannel channel, Endpoint endpoint, UnixSocketFile file, IpcOptions options) {
+  JdkStreamAcceptor(
+      ServerSocketChannel channel, Endpoint endpoint, UnixSocketFile file, IpcOptions options) {
     this.channel = channel;
     this.endpoint = endpoint;
     this.file = file;

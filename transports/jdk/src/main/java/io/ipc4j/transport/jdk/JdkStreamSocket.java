@@ -91,7 +91,9 @@ final class JdkStreamSocket implements StreamSocket {
 
   @Override
   public <T> Optional<T> unwrap(Class<T> type) {
-    return type.isInstance(channel) ? Optional.of(type.cast(channel)) : StreamSocket.super.unwrap(type);
+    return type.isInstance(channel)
+        ? Optional.of(type.cast(channel))
+        : StreamSocket.super.unwrap(type);
   }
 
   @Override

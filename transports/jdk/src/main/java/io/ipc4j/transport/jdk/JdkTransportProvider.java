@@ -38,9 +38,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Streams over JDK channels: TCP ({@code tcp}, {@code tcp4}, {@code tcp6}) and Unix stream
- * sockets on filesystem paths ({@code unix}, Java 16+). No native code. Abstract Unix names are
- * not supported by the JDK; the junixsocket transport serves them.
+ * Streams over JDK channels: TCP ({@code tcp}, {@code tcp4}, {@code tcp6}) and Unix stream sockets
+ * on filesystem paths ({@code unix}, Java 16+). No native code. Abstract Unix names are not
+ * supported by the JDK; the junixsocket transport serves them.
  */
 public final class JdkTransportProvider implements TransportProvider {
   private static final Logger log = LoggerFactory.getLogger(JdkTransportProvider.class);
@@ -51,8 +51,7 @@ public final class JdkTransportProvider implements TransportProvider {
 
   /** Called by {@link java.util.ServiceLoader}. */
   public JdkTransportProvider() {
-    schemes =
-        UNIX_UNAVAILABLE == null ? Set.of("tcp", "tcp4", "tcp6", "unix") : INET;
+    schemes = UNIX_UNAVAILABLE == null ? Set.of("tcp", "tcp4", "tcp6", "unix") : INET;
   }
 
   @Override
@@ -111,7 +110,8 @@ public final class JdkTransportProvider implements TransportProvider {
       SocketChannel channel = SocketChannel.open(familyOf(address));
       try {
         connect(channel, new InetSocketAddress(address, endpoint.port()), endpoint, left);
-        channel.setOption(StandardSocketOptions.TCP_NODELAY, options.get(StandardIpcOptions.TCP_NODELAY));
+        channel.setOption(
+            StandardSocketOptions.TCP_NODELAY, options.get(StandardIpcOptions.TCP_NODELAY));
         return new JdkStreamSocket(
             channel,
             Endpoint.of(endpoint.scheme(), channel.getLocalAddress()),
@@ -185,7 +185,8 @@ public final class JdkTransportProvider implements TransportProvider {
   }
 
   /** Connects in blocking mode, or through a selector when there is a timeout. */
-  private static void connect(SocketChannel channel, SocketAddress address, Endpoint endpoint, long timeoutNanos)
+  private static void connect(
+      SocketChannel channel, SocketAddress address, Endpoint endpoint, long timeoutNanos)
       throws IOException {
     try {
       if (timeoutNanos == 0) {
@@ -276,14 +277,20 @@ public final class JdkTransportProvider implements TransportProvider {
     }
     if (allowed.isEmpty()) {
       throw new UnknownHostException(
-          "host \"" + endpoint.host() + "\" has no "
-              + (endpoint.scheme().endsWith("4") ? "IPv4" : "IPv6") + " address: " + endpoint);
+          "host \""
+              + endpoint.host()
+              + "\" has no "
+              + (endpoint.scheme().endsWith("4") ? "IPv4" : "IPv6")
+              + " address: "
+              + endpoint);
     }
     return allowed;
   }
 
   private static ProtocolFamily familyOf(InetAddress address) {
-    return address instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
+    return address instanceof Inet6Address
+        ? StandardProtocolFamily.INET6
+        : StandardProtocolFamily.INET;
   }
 
   private static String describe(IOException e) {
