@@ -116,12 +116,17 @@ final class FramedConnection implements MessageConnection {
             length,
             dst.remaining());
       }
-      ByteBuffer window = dst.slice().limit((int) length);
-      long missing = length;
-      while (missing > 0) {
-        missing -= readInto(window, missing, length);
+      // Bound dst to the message rather than slicing it: no allocation per message.
+      int limit = dst.limit();
+      dst.limit(dst.position() + (int) length);
+      try {
+        long missing = length;
+        while (missing > 0) {
+          missing -= readInto(dst, missing, length);
+        }
+      } finally {
+        dst.limit(limit);
       }
-      dst.position(dst.position() + (int) length);
       return (int) length;
     } finally {
       receiveLock.unlock();

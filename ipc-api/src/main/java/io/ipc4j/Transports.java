@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 final class Transports {
   private static final Logger log = LoggerFactory.getLogger(Transports.class);
   private static final List<TransportProvider> PROVIDERS = load();
+  private static final List<TransportProvider> BY_PRIORITY = byPriority(PROVIDERS);
 
   private Transports() {}
 
@@ -53,15 +54,12 @@ final class Transports {
       }
       return p;
     }
-    List<TransportProvider> candidates = new ArrayList<>();
-    for (TransportProvider p : PROVIDERS) {
+    // Highest priority first, and no further: a provider is probed (which may load native
+    // code) only when every one above it cannot serve the endpoint.
+    for (TransportProvider p : BY_PRIORITY) {
       if (whyNot(p, endpoint) == null) {
-        candidates.add(p);
+        return p;
       }
-    }
-    if (!candidates.isEmpty()) {
-      candidates.sort(Comparator.comparingInt(TransportProvider::priority).reversed());
-      return candidates.get(0);
     }
     List<String> found = new ArrayList<>();
     Throwable cause = null;
@@ -103,6 +101,12 @@ final class Transports {
     return null;
   }
 
+  private static List<TransportProvider> byPriority(List<TransportProvider> providers) {
+    List<TransportProvider> sorted = new ArrayList<>(providers);
+    sorted.sort(Comparator.comparingInt(TransportProvider::priority).reversed());
+    return List.copyOf(sorted);
+  }
+
   private static List<TransportProvider> load() {
     List<TransportProvider> loaded = new ArrayList<>();
     Iterator<TransportProvider> it =
@@ -113,11 +117,8 @@ final class Transports {
           break;
         }
         TransportProvider p = it.next();
-        log.debug(
-            "transport provider {}: schemes {}, available {}",
-            p.name(),
-            p.schemes(),
-            p.isAvailable());
+        // Not isAvailable(): probing may load native code that this program may never need.
+        log.debug("transport provider {}: schemes {}", p.name(), p.schemes());
         loaded.add(p);
       } catch (ServiceConfigurationError broken) {
         log.warn("a transport provider could not be loaded and is skipped: {}", broken.toString());

@@ -153,6 +153,7 @@ public abstract class MessageConnectionContract extends TransportContract {
     reply.get(STEP);
     assertEquals(size, n, "receive(ByteBuffer) returns the length");
     assertEquals(3 + size, dst.position(), "receive(ByteBuffer) advances the position");
+    assertEquals(size + 7, dst.limit(), "receive(ByteBuffer) leaves the limit alone");
     assertBytesEqual(payload, bytesOf(dst.flip().position(3)), "echo of " + size + " bytes");
   }
 

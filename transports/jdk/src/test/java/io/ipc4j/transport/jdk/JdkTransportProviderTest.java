@@ -125,4 +125,35 @@ class JdkTransportProviderTest {
     assertTrue(e.getMessage().contains("jdk"), e.getMessage());
     assertEquals("tcp", e.scheme());
   }
+
+  @Test
+  void abstractNameWithOnlyTheJdkSaysWhyNoTransportServesIt() {
+    TransportUnavailableException e =
+        assertThrows(TransportUnavailableException.class, () -> Ipc.connect("unix:@app"));
+    assertEquals(
+        "no available transport for unix:@app (found: jdk: does not support abstract names)",
+        e.getMessage());
+  }
+
+  @Test
+  void seqpacketMessagesWithOnlyTheJdkListWhatItServes() {
+    TransportUnavailableException e =
+        assertThrows(
+            TransportUnavailableException.class,
+            () -> Ipc.connectMessages("unixpacket:///tmp/ctl.sock"));
+    assertEquals(
+        "no available transport for unixpacket:///tmp/ctl.sock"
+            + " (found: jdk: serves tcp, tcp4, tcp6, unix, not unixpacket)",
+        e.getMessage());
+    assertEquals("unixpacket", e.scheme());
+  }
+
+  @Test
+  void forcingTheJdkForAnAbstractNameSaysWhy() {
+    IpcOptions jdk = IpcOptions.of(StandardIpcOptions.PROVIDER, "jdk");
+    TransportUnavailableException e =
+        assertThrows(TransportUnavailableException.class, () -> Ipc.connect("unix:@app", jdk));
+    assertEquals(
+        "provider \"jdk\" cannot serve unix:@app: does not support abstract names", e.getMessage());
+  }
 }

@@ -65,24 +65,33 @@ public final class JunixsocketTransportProvider implements TransportProvider {
   private static final Set<String> SCHEMES = Set.of("unix");
   private static final MethodHandle IS_VIRTUAL = findIsVirtual();
 
-  private final Set<Capability> unixCapabilities;
+  /**
+   * Called by {@link java.util.ServiceLoader}. Loads no native code: that happens when this
+   * provider is first asked whether it is available, so that a program that never uses it never
+   * loads junixsocket (nor sees the JDK's native-access warning).
+   */
+  public JunixsocketTransportProvider() {}
 
-  /** Called by {@link java.util.ServiceLoader}. */
-  public JunixsocketTransportProvider() {
-    Set<Capability> c =
-        EnumSet.of(
-            Capability.RELIABLE,
-            Capability.ORDERED,
-            Capability.HALF_CLOSE,
-            Capability.SOCKET_FILE_PERMISSIONS);
-    if (NativeSupport.PEER_CREDENTIALS) {
-      c.add(Capability.PEER_CREDENTIALS);
-      c.add(Capability.PEER_PID);
+  /** What junixsocket can do here; touching it loads the native library. */
+  private static final class UnixCapabilities {
+    static final Set<Capability> SET = probe();
+
+    private static Set<Capability> probe() {
+      Set<Capability> c =
+          EnumSet.of(
+              Capability.RELIABLE,
+              Capability.ORDERED,
+              Capability.HALF_CLOSE,
+              Capability.SOCKET_FILE_PERMISSIONS);
+      if (NativeSupport.PEER_CREDENTIALS) {
+        c.add(Capability.PEER_CREDENTIALS);
+        c.add(Capability.PEER_PID);
+      }
+      if (NativeSupport.ABSTRACT_NAMESPACE) {
+        c.add(Capability.ABSTRACT_NAMESPACE);
+      }
+      return Collections.unmodifiableSet(c);
     }
-    if (NativeSupport.ABSTRACT_NAMESPACE) {
-      c.add(Capability.ABSTRACT_NAMESPACE);
-    }
-    unixCapabilities = Collections.unmodifiableSet(c);
   }
 
   @Override
@@ -113,7 +122,7 @@ public final class JunixsocketTransportProvider implements TransportProvider {
 
   @Override
   public Set<Capability> capabilities(String scheme) {
-    return SCHEMES.contains(scheme) ? unixCapabilities : Set.of();
+    return SCHEMES.contains(scheme) ? UnixCapabilities.SET : Set.of();
   }
 
   /** Socket paths, and abstract names where the platform has them (Linux); not unnamed ones. */
