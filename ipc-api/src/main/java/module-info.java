@@ -4,6 +4,7 @@
  */
 module io.ipc4j {
   requires org.slf4j;
+  requires jdk.security.auth;
 
   exports io.ipc4j;
   exports io.ipc4j.spi;

@@ -21,5 +21,16 @@ public enum Capability {
   /** Linux abstract socket names ({@code unix:@name}) can be bound and connected. */
   ABSTRACT_NAMESPACE,
   /** The listener's socket file gets {@link StandardIpcOptions#SOCKET_FILE_PERMISSIONS}. */
-  SOCKET_FILE_PERMISSIONS
+  SOCKET_FILE_PERMISSIONS,
+  /** Each message arrives whole, as sent, without framing (datagrams, SOCK_SEQPACKET). */
+  MESSAGE_BOUNDARIES,
+  /** Datagrams can be sent to a broadcast address. */
+  BROADCAST,
+  /** A datagram endpoint can join a multicast group ({@code udp://GROUP:PORT?interface=NAME}). */
+  MULTICAST,
+  /**
+   * Blocking calls release their carrier when run on a virtual thread, so a server can run one
+   * virtual thread per connection. Without it, servers use platform threads.
+   */
+  VIRTUAL_THREADS
 }

@@ -1,5 +1,6 @@
 package io.ipc4j;
 
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -15,19 +16,26 @@ public final class PeerCredentials {
   private final long uid;
   private final long gid;
   private final long pid;
+  private final long[] gids;
 
-  private PeerCredentials(String user, String group, long uid, long gid, long pid) {
+  private PeerCredentials(String user, String group, long uid, long gid, long pid, long[] gids) {
     this.user = user;
     this.group = group;
     this.uid = uid;
     this.gid = gid;
     this.pid = pid;
+    this.gids = gids;
   }
 
   /** Credentials known by user and group name only. */
   public static PeerCredentials ofNames(String user, String group) {
     return new PeerCredentials(
-        Objects.requireNonNull(user, "user"), Objects.requireNonNull(group, "group"), -1, -1, -1);
+        Objects.requireNonNull(user, "user"),
+        Objects.requireNonNull(group, "group"),
+        -1,
+        -1,
+        -1,
+        new long[0]);
   }
 
   /**
@@ -37,11 +45,26 @@ public final class PeerCredentials {
    * @throws IllegalArgumentException if {@code uid} or {@code gid} is negative
    */
   public static PeerCredentials ofIds(long uid, long gid, long pid) {
-    if (uid < 0 || gid < 0) {
+    return ofIds(uid, new long[] {gid}, pid);
+  }
+
+  /**
+   * Credentials known by number, with every group the kernel reports.
+   *
+   * @param gids the groups, the primary one first
+   * @param pid the process id, or -1 if unknown
+   * @throws IllegalArgumentException if {@code uid} or a gid is negative, or no gid is given
+   */
+  public static PeerCredentials ofIds(long uid, long[] gids, long pid) {
+    if (uid < 0 || gids.length == 0 || Arrays.stream(gids).anyMatch(g -> g < 0)) {
       throw new IllegalArgumentException(
-          "uid " + uid + ", gid " + gid + " (expected: uid and gid >= 0)");
+          "uid "
+              + uid
+              + ", gids "
+              + Arrays.toString(gids)
+              + " (expected: uid >= 0 and at least one gid, all >= 0)");
     }
-    return new PeerCredentials(null, null, uid, gid, pid < 0 ? -1 : pid);
+    return new PeerCredentials(null, null, uid, gids[0], pid < 0 ? -1 : pid, gids.clone());
   }
 
   /** The peer's user name, where the transport reports names. */
@@ -64,6 +87,14 @@ public final class PeerCredentials {
     return gid < 0 ? OptionalLong.empty() : OptionalLong.of(gid);
   }
 
+  /**
+   * The peer's groups, the primary one first, where the transport reports ids; otherwise empty.
+   * Returns a copy.
+   */
+  public long[] gids() {
+    return gids.clone();
+  }
+
   /** The peer's process id, where the transport reports it. */
   public OptionalLong pid() {
     return pid < 0 ? OptionalLong.empty() : OptionalLong.of(pid);
@@ -79,12 +110,13 @@ public final class PeerCredentials {
         && Objects.equals(group, that.group)
         && uid == that.uid
         && gid == that.gid
-        && pid == that.pid;
+        && pid == that.pid
+        && Arrays.equals(gids, that.gids);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(user, group, uid, gid, pid);
+    return Objects.hash(user, group, uid, gid, pid, Arrays.hashCode(gids));
   }
 
   @Override
@@ -93,7 +125,7 @@ public final class PeerCredentials {
     if (user != null) {
       s.append("user=").append(user).append(", group=").append(group);
     } else {
-      s.append("uid=").append(uid).append(", gid=").append(gid);
+      s.append("uid=").append(uid).append(", gids=").append(Arrays.toString(gids));
     }
     if (pid >= 0) {
       s.append(", pid=").append(pid);

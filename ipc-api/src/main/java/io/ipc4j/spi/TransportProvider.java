@@ -48,7 +48,8 @@ public interface TransportProvider {
   }
 
   /**
-   * Connects a stream socket to {@code endpoint}, honouring {@code CONNECT_TIMEOUT}.
+   * Connects a stream socket to {@code endpoint} ({@code tcp*}, {@code unix}), honouring {@code
+   * CONNECT_TIMEOUT}.
    *
    * @throws java.net.ConnectException if nobody listens there
    * @throws java.net.SocketTimeoutException if the connect timeout expired
@@ -63,4 +64,48 @@ public interface TransportProvider {
    * @throws IOException if binding fails otherwise
    */
   StreamAcceptor listen(Endpoint endpoint, IpcOptions options) throws IOException;
+
+  /**
+   * Binds a datagram socket to {@code local} ({@code udp*}, {@code unixgram}).
+   *
+   * @throws io.ipc4j.AddressInUseException if the address is taken
+   * @throws UnsupportedOperationException if this provider has no datagram sockets
+   * @throws IOException if binding fails otherwise
+   */
+  default DatagramSocket bindDatagram(Endpoint local, IpcOptions options) throws IOException {
+    throw new UnsupportedOperationException(name() + " has no datagram sockets: " + local);
+  }
+
+  /**
+   * Opens a datagram socket connected to {@code remote}, bound to an address of the system's
+   * choosing that the peer can answer (an ephemeral port; for {@code unixgram} an autobound
+   * abstract name, or a temporary path where the platform has none).
+   *
+   * @throws UnsupportedOperationException if this provider has no datagram sockets
+   * @throws IOException if connecting fails
+   */
+  default DatagramSocket connectDatagram(Endpoint remote, IpcOptions options) throws IOException {
+    throw new UnsupportedOperationException(name() + " has no datagram sockets: " + remote);
+  }
+
+  /**
+   * Connects a packet socket to {@code remote} ({@code unixpacket}), honouring {@code
+   * CONNECT_TIMEOUT}.
+   *
+   * @throws UnsupportedOperationException if this provider has no packet sockets
+   * @throws IOException as for {@link #connect}
+   */
+  default PacketSocket connectPacket(Endpoint remote, IpcOptions options) throws IOException {
+    throw new UnsupportedOperationException(name() + " has no packet sockets: " + remote);
+  }
+
+  /**
+   * Binds a packet listener to {@code local} ({@code unixpacket}).
+   *
+   * @throws UnsupportedOperationException if this provider has no packet sockets
+   * @throws IOException as for {@link #listen}
+   */
+  default PacketAcceptor listenPacket(Endpoint local, IpcOptions options) throws IOException {
+    throw new UnsupportedOperationException(name() + " has no packet sockets: " + local);
+  }
 }

@@ -77,13 +77,18 @@ public final class JdkTransportProvider implements TransportProvider {
   @Override
   public Set<Capability> capabilities(String scheme) {
     if (INET.contains(scheme)) {
-      return EnumSet.of(Capability.RELIABLE, Capability.ORDERED, Capability.HALF_CLOSE);
+      return EnumSet.of(
+          Capability.RELIABLE,
+          Capability.ORDERED,
+          Capability.HALF_CLOSE,
+          Capability.VIRTUAL_THREADS);
     }
     if (schemes.contains(scheme)) {
       return EnumSet.of(
           Capability.RELIABLE,
           Capability.ORDERED,
           Capability.HALF_CLOSE,
+          Capability.VIRTUAL_THREADS,
           Capability.PEER_CREDENTIALS,
           Capability.SOCKET_FILE_PERMISSIONS);
     }

@@ -1,0 +1,42 @@
+package io.ipc4j;
+
+import java.io.FileDescriptor;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * Sends open file descriptors (files, sockets, pipes) with a message to another process on the same
+ * host, over {@code unix} and {@code unixpacket} (SCM_RIGHTS). Reached by narrowing a connection
+ * where the transport has {@link Capability#FILE_DESCRIPTORS}:
+ *
+ * <pre>{@code
+ * DescriptorPassing fds = connection.unwrap(DescriptorPassing.class).orElseThrow();
+ * try (FileInputStream in = new FileInputStream(file)) {
+ *   fds.send(ByteBuffer.wrap(name), in.getFD());
+ * }
+ * // the other process:
+ * ByteBuffer m = connection.receive();
+ * List<FileDescriptor> received = fds.receivedDescriptors();
+ * new FileInputStream(received.get(0)).readAllBytes();
+ * }</pre>
+ *
+ * <p>The receiver owns the descriptors it receives and must close them (for example through the
+ * stream that wraps them).
+ */
+public interface DescriptorPassing {
+  /**
+   * Sends {@code message} with {@code descriptors} attached; the sender's descriptors stay open.
+   *
+   * @throws IllegalArgumentException if no descriptor is given or one is not valid
+   * @throws IOException as for the connection's own send
+   */
+  void send(ByteBuffer message, FileDescriptor... descriptors) throws IOException;
+
+  /**
+   * The descriptors that came with the message most recently received on this connection (by this
+   * thread's last receive), now owned by the caller; empty if none came. Each call returns them
+   * once.
+   */
+  List<FileDescriptor> receivedDescriptors();
+}
