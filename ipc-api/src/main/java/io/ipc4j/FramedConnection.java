@@ -1,6 +1,8 @@
 package io.ipc4j;
 
+import io.ipc4j.spi.DescriptorChannel;
 import java.io.EOFException;
+import java.io.FileDescriptor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -18,7 +20,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * within the limit is still allocated only as its bytes arrive, so a peer that announces much and
  * sends little costs little.
  */
-final class FramedConnection implements MessageConnection {
+final class FramedConnection implements MessageConnection, Drainable {
   static final int HEADER = 4;
   private static final int INITIAL_BUFFER = 1024;
   private static final int MAX_BUFFER = 64 * 1024;
@@ -49,20 +51,17 @@ final class FramedConnection implements MessageConnection {
 
   @Override
   public void send(ByteBuffer message) throws IOException {
+    send(message, null);
+  }
+
+  private void send(ByteBuffer message, FileDescriptor[] descriptors) throws IOException {
     int length = message.remaining();
-    if (length > maxMessageSize) {
-      throw new MessageTooLargeException(
-          "message of "
-              + length
-              + " bytes exceeds maxMessageSize "
-              + maxMessageSize
-              + " bytes, not sent: "
-              + stream.remoteEndpoint(),
-          length,
-          maxMessageSize);
-    }
+    Messages.checkSendSize(length, maxMessageSize, stream.remoteEndpoint());
     sendLock.lock();
     try {
+      if (descriptors != null) {
+        stream.unwrap(DescriptorChannel.class).orElseThrow().attachToNextWrite(descriptors);
+      }
       header.clear();
       header.putInt(length).flip();
       frame[0] = header;
@@ -106,15 +105,7 @@ final class FramedConnection implements MessageConnection {
       }
       if (length > dst.remaining()) {
         skip(length);
-        throw new MessageTooLargeException(
-            "message of "
-                + length
-                + " bytes does not fit the buffer's "
-                + dst.remaining()
-                + " remaining bytes, discarded: "
-                + stream.remoteEndpoint(),
-            length,
-            dst.remaining());
+        throw Messages.doesNotFit(length, dst.remaining(), stream.remoteEndpoint());
       }
       // Bound dst to the message rather than slicing it: no allocation per message.
       int limit = dst.limit();
@@ -251,7 +242,8 @@ final class FramedConnection implements MessageConnection {
    * <p>Only the input is shut down, never the whole connection: a read that raced with the drain
    * and got a request still has its reply delivered.
    */
-  void drain() {
+  @Override
+  public void drain() {
     draining = true;
     if (idle) {
       try {
@@ -304,6 +296,11 @@ final class FramedConnection implements MessageConnection {
 
   @Override
   public <T> Optional<T> unwrap(Class<T> type) {
+    if (type == DescriptorPassing.class) {
+      return stream
+          .unwrap(DescriptorChannel.class)
+          .map(channel -> type.cast(new Descriptors(channel, this::send)));
+    }
     return type.isInstance(this) ? Optional.of(type.cast(this)) : stream.unwrap(type);
   }
 

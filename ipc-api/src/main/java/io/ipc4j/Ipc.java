@@ -1,10 +1,14 @@
 package io.ipc4j;
 
+import io.ipc4j.spi.DatagramSocket;
+import io.ipc4j.spi.PacketAcceptor;
+import io.ipc4j.spi.PacketSocket;
 import io.ipc4j.spi.StreamAcceptor;
 import io.ipc4j.spi.TransportProvider;
 import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * The front door: connect to and listen on any endpoint, as bytes or as messages.
@@ -82,7 +86,7 @@ public final class Ipc {
   public static Listener<StreamConnection> listen(Endpoint endpoint, IpcOptions options)
       throws IOException {
     requireStream(endpoint, "Ipc.listenMessages");
-    return new StreamListener<>(openAcceptor(endpoint, options), options, s -> s);
+    return listenStreams(endpoint, options, s -> s);
   }
 
   /** Connects a message connection to {@code endpoint} with default options. */
@@ -102,8 +106,10 @@ public final class Ipc {
   }
 
   /**
-   * Connects a message connection to {@code endpoint}. Over stream transports messages are
-   * length-prefixed frames.
+   * Connects a message connection to {@code endpoint}: over {@code tcp*} and {@code unix},
+   * length-prefixed frames; over {@code unixpacket}, one packet per message; over {@code udp*} and
+   * {@code unixgram}, one datagram per message to and from that peer (from a local address the
+   * system chooses, which the peer can answer).
    *
    * @throws TransportUnavailableException if no available transport serves the endpoint
    * @throws java.net.ConnectException if nobody listens there
@@ -112,8 +118,21 @@ public final class Ipc {
    */
   public static MessageConnection connectMessages(Endpoint endpoint, IpcOptions options)
       throws IOException {
-    requireMessageCapable(endpoint, options);
-    return new FramedConnection(openStream(endpoint, options), options);
+    Objects.requireNonNull(options, "options");
+    switch (endpoint.kind()) {
+      case STREAM:
+        return new FramedConnection(openStream(endpoint, options), options);
+      case SEQPACKET:
+        PacketSocket packets =
+            Transports.choose(endpoint, options).connectPacket(endpoint, options);
+        return new PacketConnection(packets, packets.localEndpoint(), options);
+      default:
+        DatagramSocket datagrams =
+            Transports.choose(endpoint, options).connectDatagram(endpoint, options);
+        return new DatagramConnection(
+            new SocketDatagramEndpoint(datagrams, options),
+            datagrams.remoteEndpoint().orElse(endpoint));
+    }
   }
 
   /** Listens for message connections on {@code endpoint} with default options. */
@@ -133,7 +152,9 @@ public final class Ipc {
   }
 
   /**
-   * Listens for message connections on {@code endpoint}.
+   * Listens for message connections on {@code endpoint}. Over {@code udp*} and {@code unixgram}
+   * each peer address is a connection of its own, made by its first datagram and ended by {@link
+   * StandardIpcOptions#SESSION_IDLE_TIMEOUT}; see {@link IpcServer}.
    *
    * @throws TransportUnavailableException if no available transport serves the endpoint
    * @throws AddressInUseException if the address is taken
@@ -141,9 +162,67 @@ public final class Ipc {
    */
   public static Listener<MessageConnection> listenMessages(Endpoint endpoint, IpcOptions options)
       throws IOException {
-    requireMessageCapable(endpoint, options);
-    return new StreamListener<>(
-        openAcceptor(endpoint, options), options, s -> new FramedConnection(s, options));
+    Objects.requireNonNull(options, "options");
+    TransportProvider provider = Transports.choose(endpoint, options);
+    boolean virtual = provider.capabilities(endpoint.scheme()).contains(Capability.VIRTUAL_THREADS);
+    switch (endpoint.kind()) {
+      case STREAM:
+        return listenStreams(endpoint, options, s -> new FramedConnection(s, options));
+      case SEQPACKET:
+        PacketAcceptor acceptor = provider.listenPacket(endpoint, options);
+        return new ProviderListener<>(
+            acceptor,
+            acceptor.endpoint(),
+            () -> new PacketConnection(acceptor.accept(), acceptor.endpoint(), options),
+            acceptor::isOpen,
+            virtual);
+      default:
+        return new DatagramListener(provider.bindDatagram(endpoint, options), options, virtual);
+    }
+  }
+
+  /** Binds a datagram endpoint to {@code endpoint} with default options. */
+  public static DatagramEndpoint bind(String endpoint) throws IOException {
+    return bind(Endpoint.parse(endpoint), IpcOptions.DEFAULTS);
+  }
+
+  /** Binds a datagram endpoint to {@code endpoint}. */
+  public static DatagramEndpoint bind(String endpoint, IpcOptions options) throws IOException {
+    return bind(Endpoint.parse(endpoint), options);
+  }
+
+  /** Binds a datagram endpoint to {@code endpoint} with default options. */
+  public static DatagramEndpoint bind(Endpoint endpoint) throws IOException {
+    return bind(endpoint, IpcOptions.DEFAULTS);
+  }
+
+  /**
+   * Binds a datagram endpoint to {@code endpoint} ({@code udp*}, {@code unixgram}). Port 0 binds an
+   * ephemeral port; {@link DatagramEndpoint#localEndpoint()} reports it. {@code
+   * udp://GROUP:PORT?interface=NAME} joins a multicast group.
+   *
+   * @throws IllegalArgumentException if {@code endpoint} is not a datagram endpoint, naming it
+   * @throws TransportUnavailableException if no available transport serves the endpoint
+   * @throws AddressInUseException if the address is taken
+   * @throws IOException if binding fails otherwise
+   */
+  public static DatagramEndpoint bind(Endpoint endpoint, IpcOptions options) throws IOException {
+    Objects.requireNonNull(options, "options");
+    if (endpoint.kind() != Endpoint.Kind.DATAGRAM) {
+      throw new IllegalArgumentException(
+          "not a datagram endpoint (expected: udp, udp4, udp6 or unixgram): " + endpoint);
+    }
+    DatagramSocket socket = Transports.choose(endpoint, options).bindDatagram(endpoint, options);
+    return new SocketDatagramEndpoint(socket, options);
+  }
+
+  /**
+   * A report of every scheme: which providers serve it, in the order they are tried, whether each
+   * is available (and why not), with which capabilities, and this platform's Unix path limits.
+   * Probes every provider, which may load native code.
+   */
+  public static String doctor() {
+    return Transports.report();
   }
 
   /**
@@ -163,10 +242,18 @@ public final class Ipc {
     return new SocketConnection(socket, socket.localEndpoint(), options);
   }
 
-  private static StreamAcceptor openAcceptor(Endpoint endpoint, IpcOptions options)
+  private static <C> Listener<C> listenStreams(
+      Endpoint endpoint, IpcOptions options, Function<SocketConnection, C> wrap)
       throws IOException {
     Objects.requireNonNull(options, "options");
-    return Transports.choose(endpoint, options).listen(endpoint, options);
+    TransportProvider provider = Transports.choose(endpoint, options);
+    StreamAcceptor acceptor = provider.listen(endpoint, options);
+    return new ProviderListener<>(
+        acceptor,
+        acceptor.endpoint(),
+        () -> wrap.apply(new SocketConnection(acceptor.accept(), acceptor.endpoint(), options)),
+        acceptor::isOpen,
+        provider.capabilities(endpoint.scheme()).contains(Capability.VIRTUAL_THREADS));
   }
 
   private static void requireStream(Endpoint endpoint, String forMessages) {
@@ -176,19 +263,6 @@ public final class Ipc {
               + forMessages
               + "): "
               + endpoint);
-    }
-  }
-
-  private static void requireMessageCapable(Endpoint endpoint, IpcOptions options)
-      throws TransportUnavailableException {
-    Objects.requireNonNull(options, "options");
-    if (endpoint.kind() != Endpoint.Kind.STREAM) {
-      // Native message transports (unixpacket, udp, unixgram) come with their providers.
-      Transports.choose(endpoint, options);
-      throw new TransportUnavailableException(
-          endpoint.scheme(),
-          "messages over " + endpoint.scheme() + " are not supported yet: " + endpoint,
-          null);
     }
   }
 }

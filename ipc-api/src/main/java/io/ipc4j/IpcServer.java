@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +33,11 @@ import org.slf4j.LoggerFactory;
  * later (see {@link StandardIpcOptions#VIRTUAL_THREADS}), a platform daemon thread otherwise.
  * Threads are named after the server's endpoint and the peer.
  *
+ * <p>Peers: a {@link PeerAuthorizer} decides from the kernel's peer credentials whom to serve; on
+ * an abstract Unix name only this process's user is served unless told otherwise. Datagram
+ * endpoints ({@code udp*}, {@code unixgram}) are served per peer address, each a connection of its
+ * own (see {@link Ipc#listenMessages(Endpoint, IpcOptions)}).
+ *
  * <p>Limits: at most {@link StandardIpcOptions#MAX_CONNECTIONS} connections are served at once; one
  * more is closed at once and reported to the {@link IpcEventListener}. {@link
  * StandardIpcOptions#READ_TIMEOUT} is the connections' idle timeout and {@link
@@ -49,10 +55,11 @@ public final class IpcServer implements Closeable {
   private static final long ACCEPT_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   private static final long AFTER_FORCE_CLOSE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
-  private final Listener<? extends Closeable> listener;
+  private final ServedListener<? extends Closeable> listener;
   private final Endpoint endpoint;
   private final Handler handler;
   private final IpcEventListener events;
+  private final PeerAuthorizer authorizer;
   private final int maxConnections;
   private final long graceNanos;
   private final boolean virtualThreads;
@@ -67,13 +74,19 @@ public final class IpcServer implements Closeable {
   private long lastRefusalLog;
 
   private IpcServer(Builder b, Listener<? extends Closeable> listener, Handler handler) {
-    this.listener = listener;
+    this.listener = (ServedListener<? extends Closeable>) listener;
     this.endpoint = listener.endpoint();
     this.handler = handler;
     this.events = b.events;
+    this.authorizer =
+        b.authorizer != null
+            ? b.authorizer
+            : endpoint.isAbstract() ? PeerAuthorizer.SAME_USER : PeerAuthorizer.ANYONE;
     this.maxConnections = b.options.get(StandardIpcOptions.MAX_CONNECTIONS);
     this.graceNanos = b.options.get(StandardIpcOptions.SHUTDOWN_GRACE).toNanos();
-    this.virtualThreads = b.options.get(StandardIpcOptions.VIRTUAL_THREADS);
+    // Transports whose blocking calls would pin a carrier get platform threads.
+    this.virtualThreads =
+        b.options.get(StandardIpcOptions.VIRTUAL_THREADS) && this.listener.virtualThreads();
     this.acceptor = IpcThreads.platform("ipc4j-accept " + endpoint, this::acceptLoop, false);
   }
 
@@ -208,6 +221,11 @@ public final class IpcServer implements Closeable {
 
   private void admit(Closeable connection) {
     Endpoint peer = Session.peerOf(connection);
+    String unauthorized = checkAuthorized(connection, peer);
+    if (unauthorized != null) {
+      refuse(connection, peer, unauthorized);
+      return;
+    }
     lock.lock();
     boolean full = active >= maxConnections;
     if (!full) {
@@ -215,7 +233,10 @@ public final class IpcServer implements Closeable {
     }
     lock.unlock();
     if (full) {
-      refuse(connection, peer);
+      refuse(
+          connection,
+          peer,
+          maxConnections + " connections open (maxConnections " + maxConnections + ")");
       return;
     }
     Session session = new Session(connection, peer);
@@ -229,8 +250,20 @@ public final class IpcServer implements Closeable {
     }
   }
 
-  private void refuse(Closeable connection, Endpoint peer) {
-    String reason = maxConnections + " connections open (maxConnections " + maxConnections + ")";
+  /** Why the authorizer refuses the peer, or null if it admits it. */
+  private String checkAuthorized(Closeable connection, Endpoint peer) {
+    Optional<PeerCredentials> credentials = Session.credentialsOf(connection);
+    try {
+      return authorizer.authorize(peer, credentials)
+          ? null
+          : "not authorized: " + credentials.map(Object::toString).orElse("credentials unknown");
+    } catch (RuntimeException e) {
+      log.warn("{}: peer authorizer failed for {}, refusing it", endpoint, peer, e);
+      return "not authorized: the authorizer failed: " + e;
+    }
+  }
+
+  private void refuse(Closeable connection, Endpoint peer, String reason) {
     closeQuietly(connection);
     long now = System.nanoTime();
     if (now - lastRefusalLog >= REFUSAL_LOG_INTERVAL) {
@@ -324,9 +357,15 @@ public final class IpcServer implements Closeable {
           : ((StreamConnection) connection).remoteEndpoint();
     }
 
+    static Optional<PeerCredentials> credentialsOf(Closeable connection) {
+      return connection instanceof MessageConnection
+          ? ((MessageConnection) connection).peerCredentials()
+          : ((StreamConnection) connection).peerCredentials();
+    }
+
     void drain() {
-      if (connection instanceof FramedConnection) {
-        ((FramedConnection) connection).drain();
+      if (connection instanceof Drainable) {
+        ((Drainable) connection).drain();
       }
     }
 
@@ -350,6 +389,7 @@ public final class IpcServer implements Closeable {
     private final Endpoint endpoint;
     private IpcOptions options = IpcOptions.DEFAULTS;
     private IpcEventListener events = IpcEventListener.NONE;
+    private PeerAuthorizer authorizer;
     private StreamHandler streamHandler;
     private MessageHandler messageHandler;
 
@@ -366,6 +406,15 @@ public final class IpcServer implements Closeable {
     /** Observes the server's connections. Default: {@link IpcEventListener#NONE}. */
     public Builder eventListener(IpcEventListener events) {
       this.events = Objects.requireNonNull(events, "events");
+      return this;
+    }
+
+    /**
+     * Decides which peers are served. Default: {@link PeerAuthorizer#SAME_USER} on an abstract Unix
+     * name (which has no file permissions), {@link PeerAuthorizer#ANYONE} elsewhere.
+     */
+    public Builder authorizer(PeerAuthorizer authorizer) {
+      this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
       return this;
     }
 

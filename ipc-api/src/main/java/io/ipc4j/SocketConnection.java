@@ -1,17 +1,15 @@
 package io.ipc4j;
 
+import io.ipc4j.spi.DescriptorChannel;
 import io.ipc4j.spi.StreamSocket;
+import java.io.FileDescriptor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -20,20 +18,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * Locks are {@link ReentrantLock}s, not monitors, so that virtual threads blocked in I/O do not pin
  * their carrier.
  */
-final class SocketConnection implements StreamConnection, Timeouts.Guarded {
-  private static final int NOT_EXPIRED = 0;
-  private static final int READ_EXPIRED = 1;
-  private static final int WRITE_EXPIRED = 2;
-
+final class SocketConnection implements StreamConnection {
   private final StreamSocket socket;
   private final Endpoint local;
-  private final long readTimeout;
-  private final long writeTimeout;
+  private final Guard guard;
   private final ReentrantLock writeLock = new ReentrantLock();
   private final AtomicBoolean closed = new AtomicBoolean();
-  private volatile long readDeadline;
-  private volatile long writeDeadline;
-  private final AtomicInteger expired = new AtomicInteger(NOT_EXPIRED);
   private InputStream in;
   private OutputStream out;
 
@@ -45,12 +35,7 @@ final class SocketConnection implements StreamConnection, Timeouts.Guarded {
   SocketConnection(StreamSocket socket, Endpoint local, IpcOptions options) {
     this.socket = Objects.requireNonNull(socket, "socket");
     this.local = local;
-    this.readTimeout = options.get(StandardIpcOptions.READ_TIMEOUT).toNanos();
-    this.writeTimeout = options.get(StandardIpcOptions.WRITE_TIMEOUT).toNanos();
-    long shortest = Math.min(nonZero(readTimeout), nonZero(writeTimeout));
-    if (shortest != Long.MAX_VALUE) {
-      Timeouts.INSTANCE.register(this, shortest);
-    }
+    this.guard = new Guard(this, "connection", socket.remoteEndpoint(), options);
   }
 
   @Override
@@ -65,39 +50,37 @@ final class SocketConnection implements StreamConnection, Timeouts.Guarded {
 
   @Override
   public int read(ByteBuffer dst) throws IOException {
-    if (readTimeout == 0) {
-      return readUntimed(dst);
-    }
-    readDeadline = Timeouts.deadline(readTimeout);
-    try {
-      return readUntimed(dst);
-    } finally {
-      readDeadline = 0;
-    }
-  }
-
-  private int readUntimed(ByteBuffer dst) throws IOException {
+    guard.armRead();
     try {
       return socket.read(dst);
     } catch (IOException e) {
-      throw translate(e, READ_EXPIRED);
+      throw guard.translate(e, Guard.READ);
+    } finally {
+      guard.disarmRead();
     }
   }
 
   @Override
   public int write(ByteBuffer src) throws IOException {
+    return write(src, null);
+  }
+
+  private int write(ByteBuffer src, FileDescriptor[] descriptors) throws IOException {
     int n = src.remaining();
     writeLock.lock();
     try {
-      armWrite();
+      guard.armWrite();
+      if (descriptors != null) {
+        socket.unwrap(DescriptorChannel.class).orElseThrow().attachToNextWrite(descriptors);
+      }
       while (src.hasRemaining()) {
         socket.write(src);
       }
       return n;
     } catch (IOException e) {
-      throw translate(e, WRITE_EXPIRED);
+      throw guard.translate(e, Guard.WRITE);
     } finally {
-      writeDeadline = 0;
+      guard.disarmWrite();
       writeLock.unlock();
     }
   }
@@ -111,7 +94,7 @@ final class SocketConnection implements StreamConnection, Timeouts.Guarded {
     }
     writeLock.lock();
     try {
-      armWrite();
+      guard.armWrite();
       long written = 0;
       int first = offset;
       while (written < total) {
@@ -122,16 +105,10 @@ final class SocketConnection implements StreamConnection, Timeouts.Guarded {
       }
       return total;
     } catch (IOException e) {
-      throw translate(e, WRITE_EXPIRED);
+      throw guard.translate(e, Guard.WRITE);
     } finally {
-      writeDeadline = 0;
+      guard.disarmWrite();
       writeLock.unlock();
-    }
-  }
-
-  private void armWrite() {
-    if (writeTimeout != 0) {
-      writeDeadline = Timeouts.deadline(writeTimeout);
     }
   }
 
@@ -153,20 +130,12 @@ final class SocketConnection implements StreamConnection, Timeouts.Guarded {
 
   @Override
   public void shutdownOutput() throws IOException {
-    try {
-      socket.shutdownOutput();
-    } catch (IOException e) {
-      throw translate(e, NOT_EXPIRED);
-    }
+    socket.shutdownOutput();
   }
 
   @Override
   public void shutdownInput() throws IOException {
-    try {
-      socket.shutdownInput();
-    } catch (IOException e) {
-      throw translate(e, NOT_EXPIRED);
-    }
+    socket.shutdownInput();
   }
 
   @Override
@@ -176,6 +145,11 @@ final class SocketConnection implements StreamConnection, Timeouts.Guarded {
 
   @Override
   public <T> Optional<T> unwrap(Class<T> type) {
+    if (type == DescriptorPassing.class) {
+      return socket
+          .unwrap(DescriptorChannel.class)
+          .map(channel -> type.cast(new Descriptors(channel, this::write)));
+    }
     return type.isInstance(this) ? Optional.of(type.cast(this)) : socket.unwrap(type);
   }
 
@@ -187,56 +161,9 @@ final class SocketConnection implements StreamConnection, Timeouts.Guarded {
   @Override
   public void close() throws IOException {
     if (closed.compareAndSet(false, true)) {
-      Timeouts.INSTANCE.unregister(this);
+      guard.release();
       socket.close();
     }
-  }
-
-  @Override
-  public void expireIfDue(long now) {
-    long r = readDeadline;
-    long w = writeDeadline;
-    int which = r != 0 && now - r >= 0 ? READ_EXPIRED : w != 0 && now - w >= 0 ? WRITE_EXPIRED : 0;
-    if (which != NOT_EXPIRED && expired.compareAndSet(NOT_EXPIRED, which)) {
-      try {
-        close();
-      } catch (IOException ignored) {
-        // The blocked call reports the timeout; a failure to close adds nothing to it.
-      }
-    }
-  }
-
-  /**
-   * Turns the failure of the call the watchdog interrupted into the timeout it was. The timeout is
-   * reported once, to that call; later calls see the connection closed.
-   */
-  private IOException translate(IOException e, int op) {
-    if (op == NOT_EXPIRED
-        || !(e instanceof ClosedChannelException)
-        || !expired.compareAndSet(op, -op)) {
-      return e;
-    }
-    boolean read = op == READ_EXPIRED;
-    SocketTimeoutException timeout =
-        new SocketTimeoutException(
-            (read ? "read" : "write")
-                + " timed out after "
-                + format(Duration.ofNanos(read ? readTimeout : writeTimeout))
-                + " ("
-                + (read ? StandardIpcOptions.READ_TIMEOUT : StandardIpcOptions.WRITE_TIMEOUT)
-                + "), connection closed: "
-                + socket.remoteEndpoint());
-    timeout.initCause(e);
-    return timeout;
-  }
-
-  static String format(Duration d) {
-    long millis = d.toMillis();
-    return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
-  }
-
-  private static long nonZero(long nanos) {
-    return nanos == 0 ? Long.MAX_VALUE : nanos;
   }
 
   @Override

@@ -93,6 +93,15 @@ public final class StandardIpcOptions {
       nonNegative("shutdownGrace", Duration.ofSeconds(5));
 
   /**
+   * How long a datagram peer ({@code udp}, {@code unixgram}) of a message listener or {@link
+   * IpcServer} may stay silent before its conversation ends ({@code receive()} returns null).
+   * Datagrams have no connection to close, so this is how a server forgets peers. Zero means never.
+   * Default: 60 seconds.
+   */
+  public static final IpcOption<Duration> SESSION_IDLE_TIMEOUT =
+      nonNegative("sessionIdleTimeout", Duration.ofSeconds(60));
+
+  /**
    * Whether an {@link IpcServer} runs each connection on a virtual thread when the JVM has them
    * (Java 21 and later). Platform threads are used otherwise. Default: true.
    */

@@ -81,6 +81,62 @@ final class Transports {
         cause);
   }
 
+  /** Every scheme of the endpoint grammar, in the order the doctor lists them. */
+  private static final List<String> SCHEMES =
+      List.of("tcp", "tcp4", "tcp6", "udp", "udp4", "udp6", "unix", "unixgram", "unixpacket");
+
+  /** The text of {@link Ipc#doctor()}. */
+  static String report() {
+    StringBuilder r = new StringBuilder();
+    r.append("ipc4j transports on ")
+        .append(System.getProperty("os.name"))
+        .append(' ')
+        .append(System.getProperty("os.arch"))
+        .append(", Java ")
+        .append(Runtime.version())
+        .append('\n');
+    r.append("unix socket paths: at most ")
+        .append(Endpoint.maxUnixPathBytes())
+        .append(" bytes; a listener's at most ")
+        .append(Endpoint.maxUnixPathBytes() - io.ipc4j.spi.UnixSocketFile.PRIVATE_BIND_OVERHEAD)
+        .append(" bytes (private bind)\n");
+    r.append("virtual threads: ")
+        .append(IpcThreads.virtualThreadsAvailable() ? "yes" : "no (Java 21+)")
+        .append('\n');
+    for (String scheme : SCHEMES) {
+      List<String> lines = new ArrayList<>();
+      boolean chosen = false;
+      for (TransportProvider p : BY_PRIORITY) {
+        if (!p.schemes().contains(scheme)) {
+          continue;
+        }
+        if (p.isAvailable()) {
+          String capabilities =
+              p.capabilities(scheme).stream()
+                  .map(Enum::name)
+                  .sorted()
+                  .collect(Collectors.joining(" "));
+          lines.add((chosen ? "  " : "* ") + p.name() + ": " + capabilities);
+          chosen = true;
+        } else {
+          lines.add(
+              "  "
+                  + p.name()
+                  + ": unavailable: "
+                  + p.unavailabilityCause().map(Throwable::toString).orElse("no reason given"));
+        }
+      }
+      if (lines.isEmpty()) {
+        lines.add("  no provider");
+      }
+      r.append(String.format("%-11s", scheme))
+          .append(String.join("\n" + " ".repeat(11), lines))
+          .append('\n');
+    }
+    r.append("(* marks the provider used by default; StandardIpcOptions.PROVIDER picks another)\n");
+    return r.toString();
+  }
+
   /** Why {@code p} cannot serve {@code endpoint}, or null if it can. */
   private static String whyNot(TransportProvider p, Endpoint endpoint) {
     if (!p.schemes().contains(endpoint.scheme())) {

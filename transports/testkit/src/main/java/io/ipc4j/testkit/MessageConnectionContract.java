@@ -9,7 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.ipc4j.Capability;
+import io.ipc4j.Endpoint;
 import io.ipc4j.Ipc;
 import io.ipc4j.IpcOptions;
 import io.ipc4j.Listener;
@@ -26,6 +30,7 @@ import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -33,9 +38,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The contract of {@link MessageConnection} over stream transports: whole messages of every size up
- * to the maximum, the 4-byte big-endian length prefix on the wire, limits enforced on both sides,
- * and truncated or hostile peers reported precisely.
+ * The contract of {@link MessageConnection}: whole messages of every size up to the maximum, limits
+ * enforced on both sides, and truncated or hostile peers reported precisely; over stream transports
+ * also the 4-byte big-endian length prefix on the wire.
+ *
+ * <p>Transports with {@link Capability#MESSAGE_BOUNDARIES} (datagrams, {@code SOCK_SEQPACKET}) run
+ * it too: tests of framing (wire format, announced lengths, a peer that ends inside a frame) are
+ * skipped with the reason, and so are message sizes above {@link #transportMaxMessageSize()}. Over
+ * datagram endpoints, where a peer exists once its first datagram arrives, {@link #connect} sends
+ * one empty message that the server side receives; tests that need an end of conversation, or
+ * {@link Capability#RELIABLE} and {@link Capability#ORDERED} delivery of a burst, are skipped.
  */
 @Timeout(30)
 public abstract class MessageConnectionContract extends TransportContract {
@@ -74,13 +86,26 @@ public abstract class MessageConnectionContract extends TransportContract {
     }
   }
 
+  /**
+   * A listener with {@code serverOptions}, a client with {@code clientOptions} and the server side
+   * of their connection. Over datagrams the client first sends an empty message, which makes the
+   * server side and is received here.
+   */
   protected final Connected connect(IpcOptions serverOptions, IpcOptions clientOptions)
       throws IOException {
     Listener<MessageConnection> listener = Ipc.listenMessages(newEndpoint(), serverOptions);
     try {
       MessageConnection client = Ipc.connectMessages(listener.endpoint(), clientOptions);
       try {
-        return new Connected(listener, client, listener.accept());
+        if (!isDatagram()) {
+          return new Connected(listener, client, listener.accept());
+        }
+        client.send(ByteBuffer.allocate(0));
+        MessageConnection server = listener.accept();
+        ByteBuffer hello = server.receive();
+        assertNotNull(hello, "the empty message that made the server side");
+        assertEquals(0, hello.remaining(), "the empty message that made the server side");
+        return new Connected(listener, client, server);
       } catch (IOException | RuntimeException e) {
         client.close();
         throw e;
@@ -109,6 +134,31 @@ public abstract class MessageConnectionContract extends TransportContract {
       listener.close();
       throw e;
     }
+  }
+
+  /** Whether the endpoint is connectionless: a peer exists once its first datagram arrives. */
+  protected final boolean isDatagram() {
+    return newEndpoint().kind() == Endpoint.Kind.DATAGRAM;
+  }
+
+  /** Skips a test of the framing of byte streams on transports that keep message boundaries. */
+  private void assumeFramedStream(String what) {
+    assumeFalse(
+        capabilities().contains(Capability.MESSAGE_BOUNDARIES),
+        what + ": only over byte streams, this transport keeps message boundaries");
+  }
+
+  /** Skips a test whose messages exceed what the transport carries. */
+  private void assumeTransportCarries(long size) throws IOException {
+    int max = transportMaxMessageSize();
+    assumeTrue(
+        size <= max,
+        "a message of " + size + " bytes exceeds this transport's maximum of " + max + " bytes");
+  }
+
+  /** The maximum message size with the default options. */
+  private int defaultMax() throws IOException {
+    return Math.min(DEFAULT_MAX, transportMaxMessageSize());
   }
 
   private static byte[] header(long length) {
@@ -160,15 +210,27 @@ public abstract class MessageConnectionContract extends TransportContract {
   @ParameterizedTest(name = "{0} bytes")
   @ValueSource(ints = {0, 1, 3, 4, 5, 1023, 1024, 1025, 65535, 65536, 65537, 1 << 20, DEFAULT_MAX})
   void roundTripsMessagesOfEverySizeUpToDefaultMaximum(int size) throws Exception {
+    assumeTransportCarries(size);
     try (Connected c = connect()) {
-      assertEquals(DEFAULT_MAX, c.client().maxMessageSize());
-      assertEquals(DEFAULT_MAX, c.server().maxMessageSize());
+      assertEquals(defaultMax(), c.client().maxMessageSize());
+      assertEquals(defaultMax(), c.server().maxMessageSize());
       assertRoundTrip(c, size);
     }
   }
 
   @Test
+  void roundTripsMessageOfTheTransportMaximum() throws Exception {
+    int max = transportMaxMessageSize();
+    assumeTrue(max < DEFAULT_MAX, "the transport carries more than the default maximum");
+    try (Connected c = connect()) {
+      assertEquals(max, c.client().maxMessageSize());
+      assertRoundTrip(c, max);
+    }
+  }
+
+  @Test
   void roundTripsSixteenMebibyteMessageWhenMaximumRaisedOnBothSides() throws Exception {
+    assumeTransportCarries(16 << 20);
     IpcOptions big = options().with(StandardIpcOptions.MAX_MESSAGE_SIZE, 16 << 20);
     try (Connected c = connect(big, big)) {
       assertEquals(16 << 20, c.client().maxMessageSize());
@@ -179,7 +241,7 @@ public abstract class MessageConnectionContract extends TransportContract {
   @Test
   void keepsConsecutiveMessagesApart() throws Exception {
     try (Connected c = connect()) {
-      int[] sizes = {5, 0, 1, 70_000, 3, 0, 4};
+      int[] sizes = {5, 0, 1, Math.min(70_000, transportMaxMessageSize()), 3, 0, 4};
       Call<Void> send =
           start(
               "send",
@@ -199,6 +261,7 @@ public abstract class MessageConnectionContract extends TransportContract {
 
   @Test
   void writesFramesAsBigEndianLengthThenPayload() throws Exception {
+    assumeFramedStream("the frame wire format");
     try (Listener<MessageConnection> listener = Ipc.listenMessages(newEndpoint(), options());
         StreamConnection raw = Ipc.connect(listener.endpoint(), options());
         MessageConnection server = listener.accept()) {
@@ -251,13 +314,13 @@ public abstract class MessageConnectionContract extends TransportContract {
 
   @Test
   void rejectsMessageOverDefaultMaximumWithoutSendingIt() throws Exception {
+    int max = defaultMax();
     try (Connected c = connect()) {
       MessageTooLargeException e =
           assertThrows(
-              MessageTooLargeException.class,
-              () -> c.client().send(ByteBuffer.allocate(DEFAULT_MAX + 1)));
-      assertEquals(DEFAULT_MAX + 1, e.size());
-      assertEquals(DEFAULT_MAX, e.limit());
+              MessageTooLargeException.class, () -> c.client().send(ByteBuffer.allocate(max + 1)));
+      assertEquals(max + 1, e.size());
+      assertEquals(max, e.limit());
       c.client().send(ByteBuffer.wrap(new byte[] {42}));
       assertBytesEqual(new byte[] {42}, bytesOf(c.server().receive()), "next message");
     }
@@ -267,6 +330,7 @@ public abstract class MessageConnectionContract extends TransportContract {
   @ValueSource(booleans = {false, true})
   void peerAnnouncingHugeLengthLosesConnectionWithoutAllocation(boolean intoBuffer)
       throws Exception {
+    assumeFramedStream("announced lengths");
     IpcOptions small = options().with(StandardIpcOptions.MAX_MESSAGE_SIZE, 1024);
     try (RawPeer p = connectRaw(small)) {
       p.write(concat(header(0xFFFFFFF0L), randomBytes(100, 1)));
@@ -295,6 +359,7 @@ public abstract class MessageConnectionContract extends TransportContract {
 
   @Test
   void receivingAfterOversizedAnnouncementFailsAsClosed() throws Exception {
+    assumeFramedStream("announced lengths");
     IpcOptions small = options().with(StandardIpcOptions.MAX_MESSAGE_SIZE, 1024);
     try (RawPeer p = connectRaw(small)) {
       // The bytes after the oversized header happen to look like a frame: they must not be
@@ -311,6 +376,19 @@ public abstract class MessageConnectionContract extends TransportContract {
 
   @Test
   void receivingAfterCloseFailsEvenWhenMessagesAreBuffered() throws Exception {
+    if (capabilities().contains(Capability.MESSAGE_BOUNDARIES)) {
+      try (Connected c = connect()) {
+        for (String m : new String[] {"a", "b", "c"}) {
+          c.client().send(ByteBuffer.wrap(m.getBytes(US_ASCII)));
+        }
+        assertEquals("a", US_ASCII.decode(c.server().receive()).toString());
+        c.server().close();
+        assertClosedChannel("receive() after close()", () -> c.server().receive());
+        assertClosedChannel(
+            "receive(ByteBuffer) after close()", () -> c.server().receive(ByteBuffer.allocate(9)));
+      }
+      return;
+    }
     try (RawPeer p = connectRaw(options())) {
       // Three frames in one write, so that the receiver is likely to read them in one go.
       p.write(
@@ -327,6 +405,7 @@ public abstract class MessageConnectionContract extends TransportContract {
 
   @Test
   void peerAnnouncingLengthOverDefaultMaximumLosesConnection() throws Exception {
+    assumeFramedStream("announced lengths");
     try (RawPeer p = connectRaw(options())) {
       p.write(header(DEFAULT_MAX + 1L));
       MessageTooLargeException e =
@@ -339,6 +418,7 @@ public abstract class MessageConnectionContract extends TransportContract {
 
   @Test
   void peerClosingInsideHeaderCausesEofNamingMissingBytes() throws Exception {
+    assumeFramedStream("EOF inside a frame header");
     try (RawPeer p = connectRaw(options())) {
       p.write(new byte[] {0, 0});
       p.client().close();
@@ -351,6 +431,7 @@ public abstract class MessageConnectionContract extends TransportContract {
   @ParameterizedTest(name = "into a buffer: {0}")
   @ValueSource(booleans = {false, true})
   void peerClosingInsidePayloadCausesEofNamingMissingBytes(boolean intoBuffer) throws Exception {
+    assumeFramedStream("EOF inside a frame");
     try (RawPeer p = connectRaw(options())) {
       p.write(concat(header(100), randomBytes(10, 1)));
       p.client().close();
@@ -371,6 +452,7 @@ public abstract class MessageConnectionContract extends TransportContract {
 
   @Test
   void orderlyCloseBetweenMessagesEndsReceive() throws Exception {
+    assumeFalse(isDatagram(), "datagrams have no close to see: a silent peer ends after a timeout");
     try (Connected c = connect()) {
       c.client().send(ByteBuffer.wrap("last".getBytes(US_ASCII)));
       c.client().close();
@@ -387,6 +469,7 @@ public abstract class MessageConnectionContract extends TransportContract {
 
   @Test
   void peerKilledMidMessageCausesEofNamingMissingBytes() throws Exception {
+    assumeFramedStream("a peer killed inside a frame");
     try (Listener<MessageConnection> listener = Ipc.listenMessages(newEndpoint(), options())) {
       List<String> command = new ArrayList<>();
       command.add(ProcessHandle.current().info().command().orElseThrow());
@@ -434,6 +517,9 @@ public abstract class MessageConnectionContract extends TransportContract {
 
   @Test
   void sendsWholeMessagesFromSeveralThreads() throws Exception {
+    assumeTrue(
+        capabilities().containsAll(EnumSet.of(Capability.RELIABLE, Capability.ORDERED)),
+        "a burst of 800 messages, counted in order, needs RELIABLE and ORDERED delivery");
     int threads = 4;
     int perThread = 200;
     try (Connected c = connect()) {
@@ -479,7 +565,31 @@ public abstract class MessageConnectionContract extends TransportContract {
       c.client().close();
       assertFalse(c.client().isOpen());
       assertThrows(ClosedChannelException.class, () -> c.client().send(ByteBuffer.allocate(1)));
-      assertNull(c.server().receive());
+      if (!isDatagram()) {
+        assertNull(c.server().receive(), "the server side sees the end");
+      }
+    }
+  }
+
+  @Test
+  void silentDatagramPeerEndsAfterSessionIdleTimeout() throws Exception {
+    assumeTrue(isDatagram(), "only datagram peers end by silence");
+    IpcOptions idle =
+        options().with(StandardIpcOptions.SESSION_IDLE_TIMEOUT, java.time.Duration.ofMillis(300));
+    try (Connected c = connect(idle, options())) {
+      c.client().send(ByteBuffer.wrap("last".getBytes(US_ASCII)));
+      assertEquals("last", US_ASCII.decode(c.server().receive()).toString());
+      long start = System.nanoTime();
+      assertNull(c.server().receive(), "receive() returns null once the peer is idle");
+      assertTrue(
+          System.nanoTime() - start >= java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(250),
+          "not before the idle timeout");
+      assertFalse(c.server().isOpen());
+      c.client().send(ByteBuffer.wrap("again".getBytes(US_ASCII)));
+      try (MessageConnection again = c.listener().accept()) {
+        assertEquals(c.client().localEndpoint(), again.remoteEndpoint(), "a new conversation");
+        assertEquals("again", US_ASCII.decode(again.receive()).toString());
+      }
     }
   }
 

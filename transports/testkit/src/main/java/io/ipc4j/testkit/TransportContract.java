@@ -4,8 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.ipc4j.Capability;
 import io.ipc4j.Endpoint;
+import io.ipc4j.Ipc;
 import io.ipc4j.IpcOptions;
+import io.ipc4j.StandardIpcOptions;
+import io.ipc4j.spi.DatagramSocket;
+import io.ipc4j.spi.PacketAcceptor;
+import io.ipc4j.spi.PacketSocket;
+import io.ipc4j.spi.TransportProvider;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
@@ -23,6 +30,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -54,6 +62,7 @@ public abstract class TransportContract {
   protected static final Duration STEP = Duration.ofSeconds(10);
 
   private final List<Path> temporaryDirectories = new ArrayList<>();
+  private int transportMax;
   private final List<Call<?>> calls = new ArrayList<>();
   private final Deque<Closeable> resources = new ArrayDeque<>();
 
@@ -66,6 +75,71 @@ public abstract class TransportContract {
    */
   protected IpcOptions options() {
     return IpcOptions.DEFAULTS;
+  }
+
+  /**
+   * The provider under test: the one {@code StandardIpcOptions.PROVIDER} in {@link #options()}
+   * names, or else the available provider of highest priority that supports {@link #newEndpoint()},
+   * as {@link Ipc} would choose.
+   */
+  protected TransportProvider provider() {
+    String forced = options().get(StandardIpcOptions.PROVIDER);
+    Endpoint endpoint = newEndpoint();
+    return Ipc.providers().stream()
+        .filter(
+            p ->
+                forced.isEmpty()
+                    ? p.isAvailable()
+                        && p.schemes().contains(endpoint.scheme())
+                        && p.supports(endpoint)
+                    : p.name().equals(forced))
+        .max(Comparator.comparingInt(TransportProvider::priority))
+        .orElseThrow(() -> new AssertionError("no provider for " + endpoint + ": " + forced));
+  }
+
+  /**
+   * What the transport under test can do for {@link #newEndpoint()}'s scheme; tests that need a
+   * capability are skipped, with the reason, when it is missing. By default, what {@link
+   * #provider()} declares; a subclass may state it instead.
+   */
+  protected Set<Capability> capabilities() {
+    return provider().capabilities(newEndpoint().scheme());
+  }
+
+  /**
+   * The largest message the transport itself carries: for a transport with {@link
+   * Capability#MESSAGE_BOUNDARIES}, its largest datagram or packet; for a byte stream, whose frames
+   * have no limit of their own, {@link Integer#MAX_VALUE}. By default, asks the {@link #provider()}
+   * through a socket bound to (or connected to a listener on) {@link #newEndpoint()}; a subclass
+   * may state it instead.
+   */
+  protected int transportMaxMessageSize() throws IOException {
+    if (transportMax == 0) {
+      transportMax = probeTransportMax();
+    }
+    return transportMax;
+  }
+
+  private int probeTransportMax() throws IOException {
+    if (!capabilities().contains(Capability.MESSAGE_BOUNDARIES)) {
+      return Integer.MAX_VALUE;
+    }
+    TransportProvider p = provider();
+    Endpoint endpoint = newEndpoint();
+    switch (endpoint.kind()) {
+      case DATAGRAM:
+        try (DatagramSocket socket = p.bindDatagram(endpoint, options())) {
+          return socket.maxDatagramSize();
+        }
+      case SEQPACKET:
+        try (PacketAcceptor acceptor = p.listenPacket(endpoint, options());
+            PacketSocket socket = p.connectPacket(acceptor.endpoint(), options())) {
+          return socket.maxPacketSize();
+        }
+      default:
+        throw new AssertionError(
+            "a stream endpoint with MESSAGE_BOUNDARIES: " + endpoint + " " + capabilities());
+    }
   }
 
   /**

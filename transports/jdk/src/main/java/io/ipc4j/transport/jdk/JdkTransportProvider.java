@@ -5,6 +5,7 @@ import io.ipc4j.Capability;
 import io.ipc4j.Endpoint;
 import io.ipc4j.IpcOptions;
 import io.ipc4j.StandardIpcOptions;
+import io.ipc4j.spi.DatagramSocket;
 import io.ipc4j.spi.StreamAcceptor;
 import io.ipc4j.spi.StreamSocket;
 import io.ipc4j.spi.TransportProvider;
@@ -38,20 +39,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Streams over JDK channels: TCP ({@code tcp}, {@code tcp4}, {@code tcp6}) and Unix stream sockets
- * on filesystem paths ({@code unix}, Java 16+). No native code. Abstract Unix names are not
- * supported by the JDK; the junixsocket transport serves them.
+ * Sockets over JDK channels: TCP streams ({@code tcp}, {@code tcp4}, {@code tcp6}), UDP datagrams
+ * ({@code udp}, {@code udp4}, {@code udp6}, with broadcast and multicast) and Unix stream sockets
+ * on filesystem paths ({@code unix}, Java 16+). No native code. Abstract Unix names and Unix
+ * datagrams are not supported by the JDK; the junixsocket transport serves them.
  */
 public final class JdkTransportProvider implements TransportProvider {
   private static final Logger log = LoggerFactory.getLogger(JdkTransportProvider.class);
   private static final Set<String> INET = Set.of("tcp", "tcp4", "tcp6");
+  static final Set<String> UDP = Set.of("udp", "udp4", "udp6");
   private static final Throwable UNIX_UNAVAILABLE = probeUnix();
 
   private final Set<String> schemes;
 
   /** Called by {@link java.util.ServiceLoader}. */
   public JdkTransportProvider() {
-    schemes = UNIX_UNAVAILABLE == null ? Set.of("tcp", "tcp4", "tcp6", "unix") : INET;
+    schemes =
+        UNIX_UNAVAILABLE == null
+            ? Set.of("tcp", "tcp4", "tcp6", "udp", "udp4", "udp6", "unix")
+            : Set.of("tcp", "tcp4", "tcp6", "udp", "udp4", "udp6");
   }
 
   @Override
@@ -81,6 +87,13 @@ public final class JdkTransportProvider implements TransportProvider {
           Capability.RELIABLE,
           Capability.ORDERED,
           Capability.HALF_CLOSE,
+          Capability.VIRTUAL_THREADS);
+    }
+    if (UDP.contains(scheme)) {
+      return EnumSet.of(
+          Capability.MESSAGE_BOUNDARIES,
+          Capability.BROADCAST,
+          Capability.MULTICAST,
           Capability.VIRTUAL_THREADS);
     }
     if (schemes.contains(scheme)) {
@@ -262,17 +275,19 @@ public final class JdkTransportProvider implements TransportProvider {
     }
   }
 
-  /** The addresses of the endpoint's host that its scheme allows, IPv4 first for "tcp". */
-  private static List<InetAddress> resolve(Endpoint endpoint) throws UnknownHostException {
-    InetAddress[] all;
-    try {
-      all = InetAddress.getAllByName(endpoint.host());
-    } catch (UnknownHostException e) {
-      UnknownHostException unknown =
-          new UnknownHostException("unknown host \"" + endpoint.host() + "\": " + endpoint);
-      unknown.initCause(e);
-      throw unknown;
-    }
+  @Override
+  public DatagramSocket bindDatagram(Endpoint local, IpcOptions options) throws IOException {
+    return JdkDatagramSocket.bind(local);
+  }
+
+  @Override
+  public DatagramSocket connectDatagram(Endpoint remote, IpcOptions options) throws IOException {
+    return JdkDatagramSocket.connect(remote);
+  }
+
+  /** The addresses of the endpoint's host that its scheme allows, in the resolver's order. */
+  static List<InetAddress> resolve(Endpoint endpoint) throws UnknownHostException {
+    InetAddress[] all = lookup(endpoint);
     List<InetAddress> allowed = new ArrayList<>();
     for (InetAddress a : all) {
       boolean v4 = a instanceof Inet4Address;
@@ -292,13 +307,25 @@ public final class JdkTransportProvider implements TransportProvider {
     return allowed;
   }
 
-  private static ProtocolFamily familyOf(InetAddress address) {
+  /** All the addresses of the endpoint's host, whatever its scheme allows. */
+  static InetAddress[] lookup(Endpoint endpoint) throws UnknownHostException {
+    try {
+      return InetAddress.getAllByName(endpoint.host());
+    } catch (UnknownHostException e) {
+      UnknownHostException unknown =
+          new UnknownHostException("unknown host \"" + endpoint.host() + "\": " + endpoint);
+      unknown.initCause(e);
+      throw unknown;
+    }
+  }
+
+  static ProtocolFamily familyOf(InetAddress address) {
     return address instanceof Inet6Address
         ? StandardProtocolFamily.INET6
         : StandardProtocolFamily.INET;
   }
 
-  private static String describe(IOException e) {
+  static String describe(IOException e) {
     String m = e.getMessage();
     return m == null ? e.getClass().getSimpleName() : m.toLowerCase(java.util.Locale.ROOT);
   }

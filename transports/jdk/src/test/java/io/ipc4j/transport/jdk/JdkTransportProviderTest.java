@@ -98,7 +98,8 @@ class JdkTransportProviderTest {
     assertTrue(p.isAvailable());
     assertEquals(Optional.empty(), p.unavailabilityCause());
     assertTrue(
-        p.schemes().containsAll(Set.of("tcp", "tcp4", "tcp6", "unix")), p.schemes().toString());
+        p.schemes().containsAll(Set.of("tcp", "tcp4", "tcp6", "udp", "udp4", "udp6", "unix")),
+        p.schemes().toString());
     for (String scheme : List.of("tcp", "tcp4", "tcp6", "unix")) {
       assertTrue(
           p.capabilities(scheme)
@@ -111,7 +112,17 @@ class JdkTransportProviderTest {
             .containsAll(
                 EnumSet.of(Capability.PEER_CREDENTIALS, Capability.SOCKET_FILE_PERMISSIONS)));
     assertFalse(p.capabilities("tcp").contains(Capability.PEER_CREDENTIALS));
-    assertEquals(Collections.emptySet(), p.capabilities("udp"));
+    for (String scheme : List.of("udp", "udp4", "udp6")) {
+      assertEquals(
+          EnumSet.of(
+              Capability.MESSAGE_BOUNDARIES,
+              Capability.BROADCAST,
+              Capability.MULTICAST,
+              Capability.VIRTUAL_THREADS),
+          p.capabilities(scheme),
+          scheme + ": unreliable and unordered");
+    }
+    assertEquals(Collections.emptySet(), p.capabilities("unixgram"));
     assertFalse(p.supports(Endpoint.parse("unix:@abstract-name")), "the JDK has no abstract names");
   }
 
@@ -143,7 +154,7 @@ class JdkTransportProviderTest {
             () -> Ipc.connectMessages("unixpacket:///tmp/ctl.sock"));
     assertEquals(
         "no available transport for unixpacket:///tmp/ctl.sock"
-            + " (found: jdk: serves tcp, tcp4, tcp6, unix, not unixpacket)",
+            + " (found: jdk: serves tcp, tcp4, tcp6, udp, udp4, udp6, unix, not unixpacket)",
         e.getMessage());
     assertEquals("unixpacket", e.scheme());
   }

@@ -1,0 +1,307 @@
+package io.ipc4j;
+
+import io.ipc4j.spi.DatagramSocket;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Connections over a bound datagram socket, one per peer address: what lets one {@link
+ * MessageHandler} serve {@code udp} and {@code unixgram} as it serves streams.
+ *
+ * <p>One thread receives every datagram and hands it to its peer's connection; the first datagram
+ * from a new address makes a connection that {@link #accept()} returns. Everything is bounded: at
+ * most {@link StandardIpcOptions#MAX_CONNECTIONS} peers (datagrams from more are dropped), at most
+ * {@value #PEER_QUEUE_BYTES} bytes queued per peer (a peer whose handler falls behind loses
+ * datagrams, as it would to a full socket buffer), and a peer silent for {@link
+ * StandardIpcOptions#SESSION_IDLE_TIMEOUT} ends (its {@code receive()} returns null).
+ */
+final class DatagramListener implements ServedListener<MessageConnection> {
+  private static final Logger log = LoggerFactory.getLogger(DatagramListener.class);
+  static final int PEER_QUEUE_BYTES = 1 << 20;
+  private static final long DROP_LOG_INTERVAL = TimeUnit.SECONDS.toNanos(1);
+  private static final byte[] END = new byte[0];
+  private static final long ONE_SECOND = TimeUnit.SECONDS.toNanos(1);
+
+  private final DatagramSocket socket;
+  private final Endpoint endpoint;
+  private final IpcOptions options;
+  private final int maxMessageSize;
+  private final int maxPeers;
+  private final long idleNanos;
+  private final boolean virtualThreads;
+  private final Map<Endpoint, Peer> peers = new ConcurrentHashMap<>();
+  private final LinkedBlockingQueue<Peer> arrivals = new LinkedBlockingQueue<>();
+  private final Peer closedMarker;
+  private final AtomicLong dropped = new AtomicLong();
+  private volatile boolean closed;
+  private long lastDropLog;
+
+  DatagramListener(DatagramSocket socket, IpcOptions options, boolean virtualThreads) {
+    this.socket = socket;
+    this.endpoint = socket.localEndpoint();
+    this.options = options;
+    this.maxMessageSize =
+        Math.min(options.get(StandardIpcOptions.MAX_MESSAGE_SIZE), socket.maxDatagramSize());
+    this.maxPeers = options.get(StandardIpcOptions.MAX_CONNECTIONS);
+    this.idleNanos = options.get(StandardIpcOptions.SESSION_IDLE_TIMEOUT).toNanos();
+    this.virtualThreads = virtualThreads;
+    this.closedMarker = new Peer(endpoint);
+    IpcThreads.platform("ipc4j-datagrams " + endpoint, this::receiveLoop, true).start();
+  }
+
+  @Override
+  public MessageConnection accept() throws IOException {
+    if (closed) {
+      throw new ClosedChannelException();
+    }
+    Peer p;
+    try {
+      p = arrivals.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.nio.channels.ClosedByInterruptException();
+    }
+    if (p == closedMarker) {
+      arrivals.add(closedMarker); // for any other thread in accept()
+      throw new AsynchronousCloseException();
+    }
+    return p;
+  }
+
+  private void receiveLoop() {
+    ByteBuffer in = ByteBuffer.allocateDirect(maxMessageSize + 1);
+    long pause = 0;
+    while (!closed) {
+      in.clear();
+      Endpoint from;
+      try {
+        from = socket.receive(in);
+      } catch (IOException e) {
+        if (closed || !socket.isOpen()) {
+          break;
+        }
+        // Keep serving, but a socket that keeps failing must not spin: back off up to 1 s.
+        pause = Math.min(Math.max(pause * 2, TimeUnit.MILLISECONDS.toNanos(10)), ONE_SECOND);
+        log.warn("{}: receive failed, retrying: {}", endpoint, e.toString());
+        java.util.concurrent.locks.LockSupport.parkNanos(pause);
+        continue;
+      }
+      pause = 0;
+      in.flip();
+      if (in.remaining() > maxMessageSize) {
+        drop(from, "datagram over maxMessageSize " + maxMessageSize + " bytes");
+        continue;
+      }
+      // A copy per datagram: the receive buffer is reused while the peer's handler runs.
+      byte[] bytes = new byte[in.remaining()];
+      in.get(bytes);
+      Peer p = peers.get(from);
+      if (p == null) {
+        if (peers.size() >= maxPeers) {
+          drop(from, peers.size() + " peers (maxConnections " + maxPeers + ")");
+          continue;
+        }
+        p = new Peer(from);
+        peers.put(from, p);
+        arrivals.add(p);
+      }
+      if (!p.offer(bytes)) {
+        drop(from, "its handler is " + PEER_QUEUE_BYTES + " bytes behind");
+      }
+    }
+    for (Peer p : peers.values()) {
+      p.end();
+    }
+    arrivals.add(closedMarker);
+  }
+
+  private void drop(Endpoint from, String why) {
+    dropped.incrementAndGet();
+    long now = System.nanoTime();
+    if (now - lastDropLog >= DROP_LOG_INTERVAL) {
+      lastDropLog = now;
+      log.warn(
+          "{}: dropped a datagram from {}: {} ({} dropped so far)", endpoint, from, why, dropped);
+    }
+  }
+
+  @Override
+  public Endpoint endpoint() {
+    return endpoint;
+  }
+
+  @Override
+  public boolean isOpen() {
+    return !closed;
+  }
+
+  @Override
+  public boolean virtualThreads() {
+    return virtualThreads;
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (!closed) {
+      closed = true;
+      socket.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Listener[" + endpoint + ", " + peers.size() + " peers]";
+  }
+
+  /** The conversation with one peer address. */
+  private final class Peer implements MessageConnection, Drainable {
+    private final Endpoint remote;
+    private final LinkedBlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private volatile boolean ended;
+    private volatile boolean open = true;
+
+    Peer(Endpoint remote) {
+      this.remote = remote;
+    }
+
+    boolean offer(byte[] datagram) {
+      if (queuedBytes.addAndGet(datagram.length) > PEER_QUEUE_BYTES) {
+        queuedBytes.addAndGet(-datagram.length);
+        return false;
+      }
+      queue.add(datagram);
+      return true;
+    }
+
+    /** Ends the conversation: receive() returns null once what is queued has been read. */
+    void end() {
+      ended = true;
+      queue.add(END);
+    }
+
+    @Override
+    public void drain() {
+      end();
+    }
+
+    @Override
+    public void send(ByteBuffer message) throws IOException {
+      if (!open || !socket.isOpen()) {
+        throw new ClosedChannelException();
+      }
+      Messages.checkSendSize(message.remaining(), maxMessageSize, remote);
+      socket.send(message, remote);
+    }
+
+    @Override
+    public ByteBuffer receive() throws IOException {
+      byte[] m = next();
+      return m == null ? null : ByteBuffer.wrap(m);
+    }
+
+    @Override
+    public int receive(ByteBuffer dst) throws IOException {
+      byte[] m = next();
+      if (m == null) {
+        return -1;
+      }
+      if (m.length > dst.remaining()) {
+        throw Messages.doesNotFit(m.length, dst.remaining(), remote);
+      }
+      dst.put(m);
+      return m.length;
+    }
+
+    /** The next datagram, or null when the conversation is over. */
+    private byte[] next() throws IOException {
+      if (!open) {
+        throw new ClosedChannelException();
+      }
+      long readTimeout = options.get(StandardIpcOptions.READ_TIMEOUT).toNanos();
+      long wait = readTimeout != 0 ? readTimeout : idleNanos;
+      byte[] m;
+      try {
+        m = wait == 0 ? queue.take() : queue.poll(wait, TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.nio.channels.ClosedByInterruptException();
+      }
+      if (m == null) {
+        if (readTimeout != 0) {
+          close();
+          throw new SocketTimeoutException(
+              "read timed out after "
+                  + Guard.format(options.get(StandardIpcOptions.READ_TIMEOUT))
+                  + " (readTimeout), connection closed: "
+                  + remote);
+        }
+        close(); // idle: the peer is gone as far as datagrams can tell
+        return null;
+      }
+      if (m == END) {
+        queue.add(END); // stays ended for later calls
+        return null;
+      }
+      queuedBytes.addAndGet(-m.length);
+      return m;
+    }
+
+    @Override
+    public int maxMessageSize() {
+      return maxMessageSize;
+    }
+
+    @Override
+    public Endpoint localEndpoint() {
+      return endpoint;
+    }
+
+    @Override
+    public Endpoint remoteEndpoint() {
+      return remote;
+    }
+
+    @Override
+    public Optional<PeerCredentials> peerCredentials() {
+      return Optional.empty();
+    }
+
+    @Override
+    public boolean isOpen() {
+      return open && !closed;
+    }
+
+    @Override
+    public <T> Optional<T> unwrap(Class<T> type) {
+      return type.isInstance(this) ? Optional.of(type.cast(this)) : Optional.empty();
+    }
+
+    @Override
+    public void close() {
+      if (open) {
+        open = false;
+        peers.remove(remote, this);
+        if (!ended) {
+          end();
+        }
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "MessageConnection[" + endpoint + " <-> " + remote + "]";
+    }
+  }
+}

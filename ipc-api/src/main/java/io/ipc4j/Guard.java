@@ -1,0 +1,122 @@
+package io.ipc4j;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The read and write deadlines of one connection or endpoint. Armed before a blocking call and
+ * disarmed after (volatile writes only); when one passes, the {@link Timeouts} watchdog closes the
+ * target, which ends the blocked call, and {@link #translate} reports that call's failure as the
+ * timeout it was, once.
+ */
+final class Guard implements Timeouts.Guarded {
+  static final int READ = 1;
+  static final int WRITE = 2;
+
+  private final Closeable target;
+  private final String closed;
+  private final Object name;
+  private final long readTimeout;
+  private final long writeTimeout;
+  private final AtomicInteger expired = new AtomicInteger();
+  private volatile long readDeadline;
+  private volatile long writeDeadline;
+
+  /**
+   * @param target what to close when a deadline passes
+   * @param closed what timeout messages say was closed ("connection", "endpoint")
+   * @param name what timeout messages name (the peer's endpoint, or the local one)
+   */
+  Guard(Closeable target, String closed, Object name, IpcOptions options) {
+    this.target = target;
+    this.closed = closed;
+    this.name = name;
+    this.readTimeout = options.get(StandardIpcOptions.READ_TIMEOUT).toNanos();
+    this.writeTimeout = options.get(StandardIpcOptions.WRITE_TIMEOUT).toNanos();
+    long shortest = Math.min(nonZero(readTimeout), nonZero(writeTimeout));
+    if (shortest != Long.MAX_VALUE) {
+      Timeouts.INSTANCE.register(this, shortest);
+    }
+  }
+
+  void armRead() {
+    if (readTimeout != 0) {
+      readDeadline = Timeouts.deadline(readTimeout);
+    }
+  }
+
+  void disarmRead() {
+    if (readTimeout != 0) {
+      readDeadline = 0;
+    }
+  }
+
+  void armWrite() {
+    if (writeTimeout != 0) {
+      writeDeadline = Timeouts.deadline(writeTimeout);
+    }
+  }
+
+  void disarmWrite() {
+    if (writeTimeout != 0) {
+      writeDeadline = 0;
+    }
+  }
+
+  /** Stops watching; called when the target closes. */
+  void release() {
+    Timeouts.INSTANCE.unregister(this);
+  }
+
+  @Override
+  public void expireIfDue(long now) {
+    long r = readDeadline;
+    long w = writeDeadline;
+    int which = r != 0 && now - r >= 0 ? READ : w != 0 && now - w >= 0 ? WRITE : 0;
+    if (which != 0 && expired.compareAndSet(0, which)) {
+      try {
+        target.close();
+      } catch (IOException ignored) {
+        // The blocked call reports the timeout; a failure to close adds nothing to it.
+      }
+    }
+  }
+
+  /**
+   * Turns the failure of the call the watchdog ended into the timeout it was. The timeout is
+   * reported once, to that call ({@code op} is {@link #READ} or {@link #WRITE}, or 0 for calls that
+   * cannot time out); later calls see the connection closed.
+   */
+  IOException translate(IOException e, int op) {
+    if (op == 0 || !(e instanceof ClosedChannelException) || !expired.compareAndSet(op, -op)) {
+      return e;
+    }
+    boolean read = op == READ;
+    SocketTimeoutException timeout =
+        new SocketTimeoutException(
+            (read ? "read" : "write")
+                + " timed out after "
+                + format(Duration.ofNanos(read ? readTimeout : writeTimeout))
+                + " ("
+                + (read ? StandardIpcOptions.READ_TIMEOUT : StandardIpcOptions.WRITE_TIMEOUT)
+                + "), "
+                + closed
+                + " closed: "
+                + name);
+    timeout.initCause(e);
+    return timeout;
+  }
+
+  static String format(Duration d) {
+    long millis = d.toMillis();
+    return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
+  }
+
+  private static long nonZero(long nanos) {
+    return nanos == 0 ? Long.MAX_VALUE : nanos;
+  }
+}

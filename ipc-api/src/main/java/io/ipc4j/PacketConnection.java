@@ -1,0 +1,185 @@
+package io.ipc4j;
+
+import io.ipc4j.spi.DescriptorChannel;
+import io.ipc4j.spi.PacketSocket;
+import java.io.FileDescriptor;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Messages over a provider's {@link PacketSocket} (SOCK_SEQPACKET): one packet per message, no
+ * framing. Packets are received through a buffer one byte larger than the maximum, so that a packet
+ * the kernel had to cut is recognised and reported, never handed on cut.
+ */
+final class PacketConnection implements MessageConnection, Drainable {
+  private final PacketSocket socket;
+  private final Endpoint local;
+  private final int maxMessageSize;
+  private final Guard guard;
+  private final ReentrantLock sendLock = new ReentrantLock();
+  private final ReentrantLock receiveLock = new ReentrantLock();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private ByteBuffer in;
+  private volatile boolean draining;
+  private volatile boolean idle;
+
+  PacketConnection(PacketSocket socket, Endpoint local, IpcOptions options) {
+    this.socket = socket;
+    this.local = local;
+    this.maxMessageSize =
+        Math.min(options.get(StandardIpcOptions.MAX_MESSAGE_SIZE), socket.maxPacketSize());
+    this.guard = new Guard(this, "connection", socket.remoteEndpoint(), options);
+  }
+
+  @Override
+  public void send(ByteBuffer message) throws IOException {
+    send(message, null);
+  }
+
+  private void send(ByteBuffer message, FileDescriptor[] descriptors) throws IOException {
+    Messages.checkSendSize(message.remaining(), maxMessageSize, socket.remoteEndpoint());
+    sendLock.lock();
+    try {
+      guard.armWrite();
+      if (descriptors != null) {
+        socket.unwrap(DescriptorChannel.class).orElseThrow().attachToNextWrite(descriptors);
+      }
+      socket.send(message);
+    } catch (IOException e) {
+      throw guard.translate(e, Guard.WRITE);
+    } finally {
+      guard.disarmWrite();
+      sendLock.unlock();
+    }
+  }
+
+  @Override
+  public ByteBuffer receive() throws IOException {
+    receiveLock.lock();
+    try {
+      int n = receivePacket();
+      if (n < 0) {
+        return null;
+      }
+      ByteBuffer message = ByteBuffer.allocate(n);
+      message.put(in);
+      return message.flip();
+    } finally {
+      receiveLock.unlock();
+    }
+  }
+
+  @Override
+  public int receive(ByteBuffer dst) throws IOException {
+    receiveLock.lock();
+    try {
+      int n = receivePacket();
+      if (n < 0) {
+        return -1;
+      }
+      if (n > dst.remaining()) {
+        throw Messages.doesNotFit(n, dst.remaining(), socket.remoteEndpoint());
+      }
+      dst.put(in);
+      return n;
+    } finally {
+      receiveLock.unlock();
+    }
+  }
+
+  /** Receives one packet into {@code in}; returns its length, or -1 at the end. */
+  private int receivePacket() throws IOException {
+    if (!socket.isOpen()) {
+      throw new ClosedChannelException();
+    }
+    if (in == null) {
+      in = ByteBuffer.allocateDirect(maxMessageSize + 1);
+    }
+    in.clear();
+    idle = true;
+    try {
+      if (draining) {
+        return -1;
+      }
+      guard.armRead();
+      int n = socket.receive(in);
+      if (n < 0) {
+        return -1;
+      }
+      in.flip();
+      if (in.remaining() > maxMessageSize) {
+        throw Messages.overMaximum(maxMessageSize, socket.remoteEndpoint());
+      }
+      return in.remaining();
+    } catch (IOException e) {
+      throw guard.translate(e, Guard.READ);
+    } finally {
+      guard.disarmRead();
+      idle = false;
+    }
+  }
+
+  @Override
+  public void drain() {
+    draining = true;
+    if (idle) {
+      try {
+        socket.shutdownInput();
+      } catch (IOException ignored) {
+        // Already closed or shut down: the blocked receive ends either way.
+      }
+    }
+  }
+
+  @Override
+  public int maxMessageSize() {
+    return maxMessageSize;
+  }
+
+  @Override
+  public Endpoint localEndpoint() {
+    return local;
+  }
+
+  @Override
+  public Endpoint remoteEndpoint() {
+    return socket.remoteEndpoint();
+  }
+
+  @Override
+  public Optional<PeerCredentials> peerCredentials() {
+    return socket.peerCredentials();
+  }
+
+  @Override
+  public boolean isOpen() {
+    return socket.isOpen();
+  }
+
+  @Override
+  public <T> Optional<T> unwrap(Class<T> type) {
+    if (type == DescriptorPassing.class) {
+      return socket
+          .unwrap(DescriptorChannel.class)
+          .map(channel -> type.cast(new Descriptors(channel, this::send)));
+    }
+    return type.isInstance(this) ? Optional.of(type.cast(this)) : socket.unwrap(type);
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (closed.compareAndSet(false, true)) {
+      guard.release();
+      socket.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "MessageConnection[" + local + " <-> " + remoteEndpoint() + "]";
+  }
+}
