@@ -41,6 +41,9 @@ final class PacketConnection implements MessageConnection, Drainable {
   }
 
   private void send(ByteBuffer message, FileDescriptor[] descriptors) throws IOException {
+    if (closed.get()) {
+      throw new ClosedChannelException();
+    }
     Messages.checkSendSize(message.remaining(), maxMessageSize, socket.remoteEndpoint());
     sendLock.lock();
     try {
@@ -93,7 +96,7 @@ final class PacketConnection implements MessageConnection, Drainable {
 
   /** Receives one packet into {@code in}; returns its length, or -1 at the end. */
   private int receivePacket() throws IOException {
-    if (!socket.isOpen()) {
+    if (closed.get() || !socket.isOpen()) {
       throw new ClosedChannelException();
     }
     if (in == null) {

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -50,6 +51,7 @@ final class SocketConnection implements StreamConnection {
 
   @Override
   public int read(ByteBuffer dst) throws IOException {
+    ensureOpen();
     guard.armRead();
     try {
       return socket.read(dst);
@@ -66,6 +68,7 @@ final class SocketConnection implements StreamConnection {
   }
 
   private int write(ByteBuffer src, FileDescriptor[] descriptors) throws IOException {
+    ensureOpen();
     int n = src.remaining();
     writeLock.lock();
     try {
@@ -88,6 +91,7 @@ final class SocketConnection implements StreamConnection {
   @Override
   public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
     Objects.checkFromIndexSize(offset, length, srcs.length);
+    ensureOpen();
     long total = 0;
     for (int i = offset; i < offset + length; i++) {
       total += srcs[i].remaining();
@@ -109,6 +113,16 @@ final class SocketConnection implements StreamConnection {
     } finally {
       guard.disarmWrite();
       writeLock.unlock();
+    }
+  }
+
+  /**
+   * Fails once close() has begun, whoever called it: a provider may still be half-way through
+   * closing (and answer a read with -1) when the next call comes.
+   */
+  private void ensureOpen() throws ClosedChannelException {
+    if (closed.get()) {
+      throw new ClosedChannelException();
     }
   }
 
@@ -155,7 +169,7 @@ final class SocketConnection implements StreamConnection {
 
   @Override
   public boolean isOpen() {
-    return socket.isOpen();
+    return !closed.get() && socket.isOpen();
   }
 
   @Override

@@ -52,6 +52,9 @@ final class SocketDatagramEndpoint implements DatagramEndpoint {
 
   /** Sends to {@code target}, or to the connected peer if null. */
   void sendTo(Endpoint target, ByteBuffer message) throws IOException {
+    if (closed.get()) {
+      throw new ClosedChannelException();
+    }
     Messages.checkSendSize(
         message.remaining(),
         maxMessageSize,
@@ -96,7 +99,7 @@ final class SocketDatagramEndpoint implements DatagramEndpoint {
 
   /** Receives one datagram into {@code in}, flipped, and returns its sender. */
   private Endpoint receiveDatagram() throws IOException {
-    if (!socket.isOpen()) {
+    if (closed.get() || !socket.isOpen()) {
       throw new ClosedChannelException();
     }
     if (in == null) {
