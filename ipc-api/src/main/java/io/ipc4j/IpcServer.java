@@ -418,6 +418,27 @@ public final class IpcServer implements Closeable {
       return this;
     }
 
+    /**
+     * An abstract name has no file permissions, so its peers are checked by credentials; where the
+     * transport has none (unixgram), the default would refuse everyone without a word to them.
+     * Refuse to start instead, and let the caller decide.
+     */
+    private void requireAuthorizablePeers() throws TransportUnavailableException {
+      if (authorizer != null || !endpoint.isAbstract()) {
+        return;
+      }
+      if (!Transports.choose(endpoint, options)
+          .capabilities(endpoint.scheme())
+          .contains(Capability.PEER_CREDENTIALS)) {
+        throw new IllegalStateException(
+            endpoint
+                + ": peers of an abstract name are admitted by their credentials, which "
+                + endpoint.scheme()
+                + " does not report (expected: an explicit authorizer, such as"
+                + " PeerAuthorizer.ANYONE to serve every local user)");
+      }
+    }
+
     /** Serves each connection as a byte stream. */
     public Builder streamHandler(StreamHandler handler) {
       this.streamHandler = Objects.requireNonNull(handler, "handler");
@@ -435,11 +456,13 @@ public final class IpcServer implements Closeable {
     /**
      * Binds the endpoint and starts serving.
      *
-     * @throws IllegalStateException if no handler was set
+     * @throws IllegalStateException if no handler was set, or if the endpoint is an abstract name
+     *     on a transport that cannot tell who its peers are (unixgram) and no authorizer was set
      * @throws AddressInUseException if the address is taken
      * @throws IOException if binding fails otherwise
      */
     public IpcServer start() throws IOException {
+      requireAuthorizablePeers();
       IpcServer server;
       if (messageHandler != null) {
         MessageHandler h = messageHandler;

@@ -77,9 +77,9 @@ public interface TransportProvider {
   }
 
   /**
-   * Opens a datagram socket connected to {@code remote}, bound to an address of the system's
-   * choosing that the peer can answer (an ephemeral port; for {@code unixgram} an autobound
-   * abstract name, or a temporary path where the platform has none).
+   * Opens a datagram socket connected to {@code remote}, bound to an address that the peer can
+   * answer: an ephemeral port, or for {@code unixgram} a fresh abstract name (or a temporary path
+   * where the platform has no abstract names).
    *
    * @throws UnsupportedOperationException if this provider has no datagram sockets
    * @throws IOException if connecting fails
