@@ -1,6 +1,7 @@
 /**
- * ipc4j's transport over junixsocket: Unix stream sockets on paths and on Linux abstract names,
- * with the peer's process id. Exports nothing.
+ * ipc4j's transport over junixsocket: Unix stream ({@code unix}), datagram ({@code unixgram}) and
+ * SOCK_SEQPACKET ({@code unixpacket}) sockets on paths and on Linux abstract names, with the peer's
+ * process id and file descriptor passing. Exports nothing.
  */
 module io.ipc4j.transport.junixsocket {
   requires io.ipc4j;

@@ -2,7 +2,9 @@ package io.ipc4j.transport.junixsocket;
 
 import io.ipc4j.Endpoint;
 import io.ipc4j.PeerCredentials;
+import io.ipc4j.spi.DescriptorChannel;
 import io.ipc4j.spi.StreamSocket;
+import java.io.FileDescriptor;
 import java.io.IOException;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
@@ -15,10 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import org.newsclub.net.unix.AFUNIXSocketChannel;
-import org.newsclub.net.unix.AFUNIXSocketCredentials;
 import org.newsclub.net.unix.SocketClosedException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A connected, blocking {@link AFUNIXSocketChannel}, adjusted to behave like a JDK channel where
@@ -27,9 +26,12 @@ import org.slf4j.LoggerFactory;
  * {@link #shutdownInput()} return -1 even if bytes were queued, a peer that went away is an {@link
  * IOException} naming it instead of a closed channel, and gathering writes send several buffers in
  * one system call.
+ *
+ * <p>It passes file descriptors ({@link DescriptorChannel}, see {@link PassedDescriptors}):
+ * descriptors attached go with the first byte of the next write, and those that arrive are kept
+ * until taken.
  */
-final class JunixsocketStreamSocket implements StreamSocket {
-  private static final Logger log = LoggerFactory.getLogger(JunixsocketStreamSocket.class);
+final class JunixsocketStreamSocket implements StreamSocket, DescriptorChannel {
 
   /** How many bytes of a gathering write may be copied into one buffer, to send them at once. */
   static final int COALESCE_LIMIT = 8192;
@@ -42,11 +44,13 @@ final class JunixsocketStreamSocket implements StreamSocket {
   private final ReentrantLock gatherLock = new ReentrantLock();
   private ByteBuffer gathered;
   private volatile Optional<PeerCredentials> credentials;
+  private final PassedDescriptors descriptors;
 
   JunixsocketStreamSocket(AFUNIXSocketChannel channel, Endpoint local, Endpoint remote) {
     this.channel = channel;
     this.local = local;
     this.remote = remote;
+    this.descriptors = new PassedDescriptors(channel, remote);
   }
 
   @Override
@@ -70,6 +74,9 @@ final class JunixsocketStreamSocket implements StreamSocket {
       dst.position(start);
       throw new AsynchronousCloseException();
     }
+    if (n > 0) {
+      descriptors.afterRead();
+    }
     return n;
   }
 
@@ -77,6 +84,9 @@ final class JunixsocketStreamSocket implements StreamSocket {
   public int write(ByteBuffer src) throws IOException {
     boolean wasOpen = !closed.get();
     try {
+      if (src.hasRemaining()) {
+        descriptors.beforeWrite();
+      }
       return channel.write(src);
     } catch (IOException e) {
       throw translate(e, wasOpen);
@@ -173,29 +183,28 @@ final class JunixsocketStreamSocket implements StreamSocket {
   public Optional<PeerCredentials> peerCredentials() {
     Optional<PeerCredentials> c = credentials;
     if (c == null) {
-      c = readCredentials();
+      c = UnixCredentials.of(channel, remote);
       credentials = c;
     }
     return c;
   }
 
-  private Optional<PeerCredentials> readCredentials() {
-    try {
-      AFUNIXSocketCredentials c = channel.getPeerCredentials();
-      if (c == null || c.getUid() < 0 || c.getGid() < 0) {
-        log.debug("{}: no peer credentials: {}", remote, c);
-        return Optional.empty();
-      }
-      return Optional.of(PeerCredentials.ofIds(c.getUid(), c.getGid(), c.getPid()));
-    } catch (IOException | UnsupportedOperationException e) {
-      log.debug("{}: no peer credentials", remote, e);
-      return Optional.empty();
-    }
+  /**
+   * @throws IllegalArgumentException also for more than {@value PassedDescriptors#MAX_PER_WRITE}
+   */
+  @Override
+  public void attachToNextWrite(FileDescriptor... descriptors) {
+    this.descriptors.attach(descriptors);
+  }
+
+  @Override
+  public FileDescriptor[] takeReceived() {
+    return descriptors.take();
   }
 
   /**
-   * Narrows to the junixsocket channel ({@link AFUNIXSocketChannel} and its supertypes, such as
-   * {@link java.nio.channels.SocketChannel}), for extras such as file descriptor passing.
+   * Narrows to {@link DescriptorChannel} (this socket) and to the junixsocket channel ({@link
+   * AFUNIXSocketChannel} and its supertypes, such as {@link java.nio.channels.SocketChannel}).
    */
   @Override
   public <T> Optional<T> unwrap(Class<T> type) {

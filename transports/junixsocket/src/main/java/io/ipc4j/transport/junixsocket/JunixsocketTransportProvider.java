@@ -6,26 +6,39 @@ import io.ipc4j.Endpoint;
 import io.ipc4j.IpcOptions;
 import io.ipc4j.StandardIpcOptions;
 import io.ipc4j.TransportUnavailableException;
+import io.ipc4j.spi.DatagramSocket;
+import io.ipc4j.spi.PacketAcceptor;
+import io.ipc4j.spi.PacketSocket;
 import io.ipc4j.spi.StreamAcceptor;
 import io.ipc4j.spi.StreamSocket;
 import io.ipc4j.spi.TransportProvider;
 import io.ipc4j.spi.UnixSocketFile;
+import java.io.Closeable;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.net.BindException;
 import java.net.ConnectException;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.newsclub.net.unix.AFDatagramSocket;
+import org.newsclub.net.unix.AFSocketType;
+import org.newsclub.net.unix.AFUNIXDatagramChannel;
+import org.newsclub.net.unix.AFUNIXDatagramSocket;
 import org.newsclub.net.unix.AFUNIXServerSocket;
 import org.newsclub.net.unix.AFUNIXServerSocketChannel;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
@@ -36,13 +49,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Unix stream sockets ({@code unix}) through <a
- * href="https://kohlschutter.github.io/junixsocket/">junixsocket</a>'s native library: what the JDK
- * lacks, namely Linux abstract names ({@code unix:@name}) and the peer's process id.
+ * Unix sockets through <a href="https://kohlschutter.github.io/junixsocket/">junixsocket</a>'s
+ * native library: what the JDK lacks, namely Linux abstract names ({@code unix:@name}), the peer's
+ * process id, datagrams ({@code unixgram}), SOCK_SEQPACKET ({@code unixpacket}) and file descriptor
+ * passing.
  *
- * <p>Its {@linkplain #priority() priority} is below the JDK transport's, so socket paths are served
- * by the JDK unless {@link StandardIpcOptions#PROVIDER} is {@code "junixsocket"}, while abstract
- * names, which the JDK cannot bind, come here automatically:
+ * <p>Its {@linkplain #priority() priority} is below the JDK transport's, so socket paths of {@code
+ * unix} are served by the JDK unless {@link StandardIpcOptions#PROVIDER} is {@code "junixsocket"},
+ * while abstract names, {@code unixgram} and {@code unixpacket}, which the JDK cannot serve, come
+ * here automatically:
  *
  * <pre>{@code
  * try (Listener<StreamConnection> listener = Ipc.listen("unix:@my-service");
@@ -52,17 +67,33 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>Peer credentials carry the numeric user id, group id and process id ({@link
- * io.ipc4j.PeerCredentials#ofIds}). Socket files are created and deleted by {@link UnixSocketFile},
- * never by junixsocket: a listener never replaces a live socket nor a file that is not a socket. A
- * connection {@linkplain StreamSocket#unwrap unwraps} to its {@link AFUNIXSocketChannel}.
+ * <p>Peer credentials carry the numeric user id, groups and process id ({@link
+ * io.ipc4j.PeerCredentials#ofIds(long, long[], long)}). Socket files are created and deleted by
+ * {@link UnixSocketFile}, never by junixsocket: a listener never replaces a live socket nor a file
+ * that is not a socket. Stream and packet sockets pass file descriptors ({@link
+ * io.ipc4j.spi.DescriptorChannel}, at most {@value PassedDescriptors#MAX_PER_WRITE} per message).
+ *
+ * <p>What junixsocket cannot do, and how it shows: an empty {@code unixpacket} message cannot be
+ * told from the end of the connection, so none is sent and one received ends it ({@link
+ * JunixsocketPacketSocket}); an empty {@code unixgram} datagram cannot be sent, and the sender of
+ * one received is unknown ({@link JunixsocketDatagramSocket}); a datagram client cannot ask Linux
+ * to autobind it, so it binds a fresh abstract name of its own ({@code @ipc4j-gram-PID-N-R}). The
+ * largest packet or datagram is SO_SNDBUF less 32 bytes (208 KiB with Linux defaults).
+ *
+ * <p>Blocking calls of junixsocket are not claimed safe on virtual threads ({@link
+ * Capability#VIRTUAL_THREADS}): servers run their handlers on platform threads.
  *
  * <p>Constructing the provider never fails: when the native library cannot be loaded, {@link
  * #isAvailable()} is false and {@link #unavailabilityCause()} says why. Thread-safe.
  */
 public final class JunixsocketTransportProvider implements TransportProvider {
   private static final Logger log = LoggerFactory.getLogger(JunixsocketTransportProvider.class);
-  private static final Set<String> SCHEMES = Set.of("unix");
+  private static final String UNIX = "unix";
+  private static final String UNIXGRAM = "unixgram";
+  private static final String UNIXPACKET = "unixpacket";
+  private static final Set<String> SCHEMES = Set.of(UNIX, UNIXGRAM, UNIXPACKET);
+  private static final AtomicLong clientNames = new AtomicLong();
+  private static final SecureRandom random = new SecureRandom();
   private static final MethodHandle IS_VIRTUAL = findIsVirtual();
 
   /**
@@ -72,20 +103,42 @@ public final class JunixsocketTransportProvider implements TransportProvider {
    */
   public JunixsocketTransportProvider() {}
 
-  /** What junixsocket can do here; touching it loads the native library. */
+  /** What junixsocket can do here, per scheme; touching it loads the native library. */
   private static final class UnixCapabilities {
-    static final Set<Capability> SET = probe();
+    static final Set<Capability> STREAM =
+        probe(
+            true,
+            Capability.RELIABLE,
+            Capability.ORDERED,
+            Capability.HALF_CLOSE,
+            Capability.SOCKET_FILE_PERMISSIONS);
+    static final Set<Capability> DATAGRAM =
+        NativeSupport.UNIX_DATAGRAMS
+            ? probe(false, Capability.MESSAGE_BOUNDARIES, Capability.SOCKET_FILE_PERMISSIONS)
+            : Set.of();
+    static final Set<Capability> PACKET =
+        NativeSupport.SEQPACKET
+            ? probe(
+                true,
+                Capability.RELIABLE,
+                Capability.ORDERED,
+                Capability.MESSAGE_BOUNDARIES,
+                Capability.HALF_CLOSE,
+                Capability.SOCKET_FILE_PERMISSIONS)
+            : Set.of();
 
-    private static Set<Capability> probe() {
-      Set<Capability> c =
-          EnumSet.of(
-              Capability.RELIABLE,
-              Capability.ORDERED,
-              Capability.HALF_CLOSE,
-              Capability.SOCKET_FILE_PERMISSIONS);
-      if (NativeSupport.PEER_CREDENTIALS) {
+    /**
+     * @param connected whether the sockets are connected, and so have peer credentials and pass
+     *     descriptors (datagrams could pass descriptors, but the SPI has no way for them)
+     */
+    private static Set<Capability> probe(boolean connected, Capability first, Capability... rest) {
+      Set<Capability> c = EnumSet.of(first, rest);
+      if (connected && NativeSupport.PEER_CREDENTIALS) {
         c.add(Capability.PEER_CREDENTIALS);
         c.add(Capability.PEER_PID);
+      }
+      if (connected && NativeSupport.FILE_DESCRIPTORS) {
+        c.add(Capability.FILE_DESCRIPTORS);
       }
       if (NativeSupport.ABSTRACT_NAMESPACE) {
         c.add(Capability.ABSTRACT_NAMESPACE);
@@ -120,22 +173,44 @@ public final class JunixsocketTransportProvider implements TransportProvider {
     return Optional.ofNullable(NativeSupport.UNAVAILABLE);
   }
 
+  /**
+   * {@code unix}: reliable, ordered, half-close, socket file permissions, peer credentials with the
+   * process id, file descriptors, abstract names. {@code unixpacket}: the same with message
+   * boundaries. {@code unixgram}: message boundaries, socket file permissions and abstract names
+   * (no peer credentials: a datagram socket has none). Each only as far as junixsocket reports it
+   * here.
+   */
   @Override
   public Set<Capability> capabilities(String scheme) {
-    return SCHEMES.contains(scheme) ? UnixCapabilities.SET : Set.of();
+    switch (scheme) {
+      case UNIX:
+        return UnixCapabilities.STREAM;
+      case UNIXGRAM:
+        return UnixCapabilities.DATAGRAM;
+      case UNIXPACKET:
+        return UnixCapabilities.PACKET;
+      default:
+        return Set.of();
+    }
   }
 
-  /** Socket paths, and abstract names where the platform has them (Linux); not unnamed ones. */
+  /**
+   * Socket paths, and abstract names where the platform has them (Linux); not unnamed ones; {@code
+   * unixgram} and {@code unixpacket} where junixsocket can open such sockets.
+   */
   @Override
   public boolean supports(Endpoint endpoint) {
-    return SCHEMES.contains(endpoint.scheme())
+    String scheme = endpoint.scheme();
+    return SCHEMES.contains(scheme)
         && !endpoint.isUnnamed()
-        && (!endpoint.isAbstract() || NativeSupport.ABSTRACT_NAMESPACE);
+        && (!endpoint.isAbstract() || NativeSupport.ABSTRACT_NAMESPACE)
+        && (!scheme.equals(UNIXGRAM) || NativeSupport.UNIX_DATAGRAMS)
+        && (!scheme.equals(UNIXPACKET) || NativeSupport.SEQPACKET);
   }
 
   @Override
   public StreamSocket connect(Endpoint endpoint, IpcOptions options) throws IOException {
-    requireServed(endpoint);
+    requireServed(endpoint, UNIX);
     AFUNIXSocketAddress address = UnixAddresses.of(endpoint);
     int timeoutMillis = millis(options.get(StandardIpcOptions.CONNECT_TIMEOUT));
     AFUNIXSocketChannel channel;
@@ -218,7 +293,7 @@ public final class JunixsocketTransportProvider implements TransportProvider {
 
   @Override
   public StreamAcceptor listen(Endpoint endpoint, IpcOptions options) throws IOException {
-    requireServed(endpoint);
+    requireServed(endpoint, UNIX);
     int backlog = options.get(StandardIpcOptions.BACKLOG);
     AFUNIXSocketAddress abstractAddress = endpoint.isAbstract() ? UnixAddresses.of(endpoint) : null;
     AFUNIXServerSocketChannel bound = openServerChannel();
@@ -332,7 +407,293 @@ public final class JunixsocketTransportProvider implements TransportProvider {
     }
   }
 
-  private void requireServed(Endpoint endpoint) throws TransportUnavailableException {
+  /**
+   * Binds a {@code unixgram} socket to a path (through {@link UnixSocketFile}, with {@link
+   * StandardIpcOptions#SOCKET_FILE_PERMISSIONS}: senders need write permission) or abstract name.
+   * Datagrams from a path-bound socket carry the private name it was bound at, which is kept linked
+   * to it so that peers can answer ({@link AnswerableName}).
+   */
+  @Override
+  public DatagramSocket bindDatagram(Endpoint local, IpcOptions options) throws IOException {
+    requireServed(local, UNIXGRAM);
+    AFUNIXDatagramChannel channel = openDatagramChannel();
+    try {
+      if (local.isAbstract()) {
+        bindAbstract(channel.socket(), local, UnixAddresses.of(local));
+        return new JunixsocketDatagramSocket(channel, local, null, null);
+      }
+      Set<PosixFilePermission> permissions =
+          options.get(StandardIpcOptions.SOCKET_FILE_PERMISSIONS);
+      UnixSocketFile file =
+          UnixSocketFile.bind(
+              local, permissions, path -> bindPath(channel.socket(), local, path, -1));
+      Closeable answerable = AnswerableName.keep(channel, local, permissions);
+      Closeable cleanup =
+          () -> {
+            try {
+              if (answerable != null) {
+                answerable.close();
+              }
+            } finally {
+              file.deleteIfOwned();
+            }
+          };
+      try {
+        return new JunixsocketDatagramSocket(channel, local, null, cleanup);
+      } catch (IOException | RuntimeException e) {
+        try {
+          cleanup.close();
+        } catch (IOException secondary) {
+          e.addSuppressed(secondary);
+        }
+        throw e;
+      }
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Opens a {@code unixgram} socket connected to {@code remote}. So that the peer can answer, it is
+   * bound first: to a fresh abstract name ({@code @ipc4j-gram-PID-N-R}), since junixsocket cannot
+   * ask Linux to autobind one (it binds with address length 0, which Linux refuses); where there
+   * are no abstract names, to {@code c} in a fresh owner-only temporary directory, deleted on
+   * close.
+   *
+   * @throws ConnectException if nobody is bound at {@code remote}
+   */
+  @Override
+  public DatagramSocket connectDatagram(Endpoint remote, IpcOptions options) throws IOException {
+    requireServed(remote, UNIXGRAM);
+    Path dir = null;
+    AFUNIXDatagramChannel channel;
+    Endpoint local;
+    if (NativeSupport.ABSTRACT_NAMESPACE) {
+      channel = bindFreshAbstractName();
+      local = boundEndpoint(channel);
+    } else {
+      dir =
+          Files.createTempDirectory(
+              "ipc4j-",
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      local = Endpoint.unix(dir.resolve("c")).withScheme(UNIXGRAM);
+      channel = openDatagramChannel();
+      try {
+        channel.bind(AFUNIXSocketAddress.of(local.path()));
+      } catch (IOException | RuntimeException e) {
+        channel.close();
+        Files.deleteIfExists(dir);
+        throw e;
+      }
+    }
+    Closeable cleanup =
+        dir == null ? null : JunixsocketDatagramSocket.deletingDirectory(dir, local.path());
+    try {
+      try {
+        channel.connect(UnixAddresses.of(remote));
+      } catch (IOException e) {
+        ConnectException failure = new ConnectException(remote + ": " + describe(e));
+        failure.initCause(e);
+        throw failure;
+      }
+      return new JunixsocketDatagramSocket(channel, local, remote, cleanup);
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      if (cleanup != null) {
+        try {
+          cleanup.close();
+        } catch (IOException secondary) {
+          e.addSuppressed(secondary);
+        }
+      }
+      throw e;
+    }
+  }
+
+  /** A datagram channel bound to a fresh abstract name, retrying the unlikely name taken. */
+  private static AFUNIXDatagramChannel bindFreshAbstractName() throws IOException {
+    for (int attempt = 0; ; attempt++) {
+      String name =
+          "ipc4j-gram-"
+              + ProcessHandle.current().pid()
+              + "-"
+              + clientNames.incrementAndGet()
+              + "-"
+              + Integer.toString(random.nextInt(36 * 36 * 36 * 36), 36);
+      // A fresh channel per attempt: junixsocket's failed bind may leave it connected.
+      AFUNIXDatagramChannel channel = openDatagramChannel();
+      try {
+        channel.bind(AFUNIXSocketAddress.inAbstractNamespace(name));
+        return channel;
+      } catch (IOException e) {
+        channel.close();
+        if (!(e instanceof AddressAlreadyInUseSocketException) || attempt >= 7) {
+          throw e;
+        }
+      } catch (RuntimeException e) {
+        channel.close();
+        throw e;
+      }
+    }
+  }
+
+  /** The endpoint {@code channel} was bound to. */
+  private static Endpoint boundEndpoint(AFUNIXDatagramChannel channel) throws IOException {
+    AFUNIXSocketAddress address = channel.getLocalAddress();
+    if (address == null) {
+      throw new IOException("no local address after binding " + channel);
+    }
+    return UnixAddresses.endpointOf(UNIXGRAM, address);
+  }
+
+  private static AFUNIXDatagramChannel openDatagramChannel() throws IOException {
+    AFUNIXDatagramChannel channel = AFUNIXDatagramChannel.open();
+    // On by default: it would delete whatever is at the bound path on close.
+    channel.socket().setDeleteOnClose(false);
+    return channel;
+  }
+
+  /**
+   * Binds a {@code unixpacket} listener to a path (through {@link UnixSocketFile}, as for {@code
+   * unix}) or abstract name.
+   */
+  @Override
+  public PacketAcceptor listenPacket(Endpoint local, IpcOptions options) throws IOException {
+    requireServed(local, UNIXPACKET);
+    int backlog = options.get(StandardIpcOptions.BACKLOG);
+    AFUNIXDatagramSocket socket = openPacketSocket();
+    try {
+      if (local.isAbstract()) {
+        bindAbstract(socket, local, UnixAddresses.of(local));
+        socket.listen(backlog);
+        return new JunixsocketPacketAcceptor(socket, local, null);
+      }
+      UnixSocketFile file =
+          UnixSocketFile.bind(
+              local,
+              options.get(StandardIpcOptions.SOCKET_FILE_PERMISSIONS),
+              path -> bindPath(socket, local, path, backlog));
+      try {
+        return new JunixsocketPacketAcceptor(socket, local, file);
+      } catch (RuntimeException e) {
+        deleteAfterFailure(file, e);
+        throw e;
+      }
+    } catch (IOException | RuntimeException e) {
+      socket.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Connects a {@code unixpacket} socket, bounded by {@code CONNECT_TIMEOUT} when the listener's
+   * backlog is full (SO_SNDTIMEO, which junixsocket sets with the socket timeout; unlike for
+   * streams, its blocking connect behaves the same on virtual threads, and fails at once where
+   * nobody listens).
+   */
+  @Override
+  public PacketSocket connectPacket(Endpoint remote, IpcOptions options) throws IOException {
+    requireServed(remote, UNIXPACKET);
+    int timeoutMillis = millis(options.get(StandardIpcOptions.CONNECT_TIMEOUT));
+    AFUNIXDatagramSocket socket = openPacketSocket();
+    try {
+      try {
+        if (timeoutMillis > 0) {
+          socket.setSoTimeout(timeoutMillis);
+        }
+        socket.connect(UnixAddresses.of(remote));
+        socket.setSoTimeout(0);
+      } catch (IOException e) {
+        if (e instanceof SocketTimeoutException || e.getCause() instanceof SocketTimeoutException) {
+          SocketTimeoutException timeout =
+              new SocketTimeoutException(
+                  "connect timed out after " + timeoutMillis + " ms (connectTimeout): " + remote);
+          timeout.initCause(e);
+          throw timeout;
+        }
+        ConnectException failure = new ConnectException(remote + ": " + describe(e));
+        failure.initCause(e);
+        throw failure;
+      }
+      return new JunixsocketPacketSocket(
+          socket, UnixAddresses.endpointOf(UNIXPACKET, socket.getLocalSocketAddress()), remote);
+    } catch (IOException | RuntimeException e) {
+      socket.close();
+      throw e;
+    }
+  }
+
+  private static AFUNIXDatagramSocket openPacketSocket() throws IOException {
+    AFUNIXDatagramSocket socket = AFUNIXDatagramSocket.newInstance(AFSocketType.SOCK_SEQPACKET);
+    // On by default: it would delete whatever is at the bound path on close.
+    socket.setDeleteOnClose(false);
+    return socket;
+  }
+
+  /** Binds a datagram or packet socket to an abstract name. */
+  private static void bindAbstract(
+      AFDatagramSocket<AFUNIXSocketAddress> socket, Endpoint endpoint, AFUNIXSocketAddress address)
+      throws IOException {
+    try {
+      socket.bind(address);
+    } catch (AddressAlreadyInUseSocketException | BindException e) {
+      throw inUseByName(endpoint, e);
+    } catch (SocketException e) {
+      // junixsocket reports EADDRINUSE of a datagram bind as a plain socket exception.
+      if (e.getCause() instanceof AddressAlreadyInUseSocketException) {
+        throw inUseByName(endpoint, e);
+      }
+      throw e;
+    }
+  }
+
+  private static AddressInUseException inUseByName(Endpoint endpoint, IOException e) {
+    AddressInUseException inUse =
+        new AddressInUseException(
+            endpoint, endpoint + ": address in use: a live socket holds the abstract name", true);
+    inUse.initCause(e);
+    return inUse;
+  }
+
+  /**
+   * Binds a datagram or packet socket at {@code path}, vetted (or made fresh) by {@link
+   * UnixSocketFile}, and listens if {@code backlog} is not negative.
+   */
+  private static void bindPath(
+      AFDatagramSocket<AFUNIXSocketAddress> socket, Endpoint endpoint, Path path, int backlog)
+      throws IOException {
+    // As for streams: junixsocket's bind would unlink a file that refuses a connection.
+    if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+      throw new AddressInUseException(
+          endpoint,
+          endpoint + ": address in use: " + path + " appeared while binding; not replacing it",
+          UnixSocketFile.isLive(path));
+    }
+    try {
+      socket.bind(AFUNIXSocketAddress.of(path));
+    } catch (AddressAlreadyInUseSocketException | BindException e) {
+      AddressInUseException inUse =
+          new AddressInUseException(
+              endpoint, endpoint + ": address in use: a live socket listens at " + path, true);
+      inUse.initCause(e);
+      throw inUse;
+    }
+    if (backlog >= 0) {
+      socket.listen(backlog);
+    }
+  }
+
+  private static void deleteAfterFailure(UnixSocketFile file, Exception e) {
+    try {
+      file.deleteIfOwned();
+    } catch (IOException secondary) {
+      e.addSuppressed(secondary);
+    }
+  }
+
+  private void requireServed(Endpoint endpoint, String scheme)
+      throws TransportUnavailableException {
     if (!isAvailable()) {
       throw new TransportUnavailableException(
           endpoint.scheme(),
@@ -342,9 +703,14 @@ public final class JunixsocketTransportProvider implements TransportProvider {
               + endpoint,
           NativeSupport.UNAVAILABLE);
     }
-    if (!SCHEMES.contains(endpoint.scheme())) {
+    if (!endpoint.scheme().equals(scheme)) {
       throw new IllegalArgumentException(
-          "scheme \"" + endpoint.scheme() + "\" not served (expected: unix): " + endpoint);
+          "scheme \""
+              + endpoint.scheme()
+              + "\" not served (expected: "
+              + scheme
+              + "): "
+              + endpoint);
     }
     if (endpoint.isUnnamed()) {
       throw new IllegalArgumentException(
@@ -356,6 +722,21 @@ public final class JunixsocketTransportProvider implements TransportProvider {
           "abstract names are not supported on "
               + System.getProperty("os.name")
               + " (expected: a socket path): "
+              + endpoint,
+          null);
+    }
+    boolean sockets =
+        scheme.equals(UNIXGRAM)
+            ? NativeSupport.UNIX_DATAGRAMS
+            : !scheme.equals(UNIXPACKET) || NativeSupport.SEQPACKET;
+    if (!sockets) {
+      throw new TransportUnavailableException(
+          scheme,
+          "junixsocket cannot open "
+              + scheme
+              + " sockets on "
+              + System.getProperty("os.name")
+              + ": "
               + endpoint,
           null);
     }

@@ -20,7 +20,14 @@ final class UnixAddresses {
         : AFUNIXSocketAddress.of(endpoint.path());
   }
 
-  /** The endpoint of a socket address as the kernel reports it: unnamed, a path or a name. */
+  /**
+   * The endpoint of a socket address as the kernel reports it: unnamed, a path or a name.
+   *
+   * <p>junixsocket ignores the length the kernel gives with a sender's address and reports an
+   * abstract name padded with NULs to the whole of {@code sun_path} (a reply to that padded name is
+   * refused). Trailing NULs are therefore cut from abstract names: a name that really ends in NUL
+   * cannot be told apart, and loses them.
+   */
   static Endpoint endpointOf(String scheme, AFUNIXSocketAddress address) {
     byte[] bytes = address == null ? null : address.getPathAsBytes();
     if (bytes == null || bytes.length == 0) {
@@ -29,8 +36,14 @@ final class UnixAddresses {
     // Decoded as junixsocket encodes (UTF-8 by default); undecodable bytes become U+FFFD.
     Charset charset = AFUNIXSocketAddress.addressCharset();
     if (address.isInAbstractNamespace()) {
-      return Endpoint.unixAbstract(new String(bytes, 1, bytes.length - 1, charset))
-          .withScheme(scheme);
+      int end = bytes.length;
+      while (end > 1 && bytes[end - 1] == 0) {
+        end--;
+      }
+      if (end == 1) {
+        return Endpoint.parse(scheme + ":");
+      }
+      return Endpoint.unixAbstract(new String(bytes, 1, end - 1, charset)).withScheme(scheme);
     }
     return Endpoint.unix(Path.of(new String(bytes, charset))).withScheme(scheme);
   }

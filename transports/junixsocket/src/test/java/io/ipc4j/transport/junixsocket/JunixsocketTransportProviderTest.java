@@ -6,13 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipc4j.Capability;
+import io.ipc4j.DatagramEndpoint;
 import io.ipc4j.Endpoint;
 import io.ipc4j.Ipc;
 import io.ipc4j.IpcOptions;
+import io.ipc4j.Listener;
+import io.ipc4j.MessageConnection;
 import io.ipc4j.spi.TransportProvider;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.module.ModuleDescriptor;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +27,10 @@ import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.newsclub.net.unix.AFUNIXDatagramChannel;
 
 @Timeout(30)
 class JunixsocketTransportProviderTest {
@@ -57,7 +63,7 @@ class JunixsocketTransportProviderTest {
   @Test
   void servesUnixBelowTheJdkTransport() {
     assertEquals("junixsocket", provider.name());
-    assertEquals(Set.of("unix"), provider.schemes());
+    assertEquals(Set.of("unix", "unixgram", "unixpacket"), provider.schemes());
     assertEquals(-10, provider.priority());
     TransportProvider jdk =
         Ipc.providers().stream().filter(p -> p.name().equals("jdk")).findFirst().orElseThrow();
@@ -65,7 +71,7 @@ class JunixsocketTransportProviderTest {
   }
 
   @Test
-  void reportsUnixCapabilities() {
+  void reportsCapabilitiesPerSchemeWithoutVirtualThreads() {
     assertEquals(
         EnumSet.of(
             Capability.RELIABLE,
@@ -73,11 +79,54 @@ class JunixsocketTransportProviderTest {
             Capability.HALF_CLOSE,
             Capability.PEER_CREDENTIALS,
             Capability.PEER_PID,
+            Capability.FILE_DESCRIPTORS,
             Capability.ABSTRACT_NAMESPACE,
             Capability.SOCKET_FILE_PERMISSIONS),
         provider.capabilities("unix"));
+    assertEquals(
+        EnumSet.of(
+            Capability.RELIABLE,
+            Capability.ORDERED,
+            Capability.MESSAGE_BOUNDARIES,
+            Capability.HALF_CLOSE,
+            Capability.PEER_CREDENTIALS,
+            Capability.PEER_PID,
+            Capability.FILE_DESCRIPTORS,
+            Capability.ABSTRACT_NAMESPACE,
+            Capability.SOCKET_FILE_PERMISSIONS),
+        provider.capabilities("unixpacket"));
+    assertEquals(
+        EnumSet.of(
+            Capability.MESSAGE_BOUNDARIES,
+            Capability.ABSTRACT_NAMESPACE,
+            Capability.SOCKET_FILE_PERMISSIONS),
+        provider.capabilities("unixgram"));
     assertEquals(Set.of(), provider.capabilities("tcp"));
-    assertEquals(Set.of(), provider.capabilities("unixgram"));
+    assertEquals(Set.of(), provider.capabilities("udp"));
+  }
+
+  /** The JDK transport serves neither: junixsocket is chosen without being forced. */
+  @Test
+  void servesUnixgramAndUnixpacketPathsAutomatically() throws Exception {
+    Path dir = Files.createTempDirectory(Path.of("/tmp"), "ipc4j-jt-");
+    try {
+      try (DatagramEndpoint gram = Ipc.bind("unixgram://" + dir.resolve("g.sock"))) {
+        assertTrue(gram.unwrap(AFUNIXDatagramChannel.class).isPresent(), "chose junixsocket");
+      }
+      try (Listener<MessageConnection> packets =
+              Ipc.listenMessages("unixpacket://" + dir.resolve("p.sock"));
+          MessageConnection client = Ipc.connectMessages(packets.endpoint());
+          MessageConnection server = packets.accept()) {
+        assertTrue(client.unwrap(AFUNIXDatagramChannel.class).isPresent(), "chose junixsocket");
+        client.send(ByteBuffer.wrap(new byte[] {1, 2}));
+        assertEquals(2, server.receive().remaining());
+      }
+    } finally {
+      try (Stream<Path> left = Files.list(dir)) {
+        assertEquals(List.of(), left.collect(Collectors.toList()), "socket files deleted");
+      }
+      Files.delete(dir);
+    }
   }
 
   @Test
@@ -85,7 +134,11 @@ class JunixsocketTransportProviderTest {
     assertTrue(provider.supports(Endpoint.parse("unix:///tmp/app.sock")));
     assertTrue(provider.supports(Endpoint.parse("unix:rel/app.sock")));
     assertTrue(provider.supports(Endpoint.parse("unix:@app")));
+    assertTrue(provider.supports(Endpoint.parse("unixgram:@app")));
+    assertTrue(provider.supports(Endpoint.parse("unixpacket:///tmp/app.sock")));
     assertFalse(provider.supports(Endpoint.parse("unix:")));
+    assertFalse(provider.supports(Endpoint.parse("unixgram:")));
+    assertFalse(provider.supports(Endpoint.parse("unixpacket:")));
     assertFalse(provider.supports(Endpoint.parse("tcp://127.0.0.1:1")));
   }
 

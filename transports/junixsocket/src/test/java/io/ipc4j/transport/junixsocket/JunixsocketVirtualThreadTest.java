@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.ipc4j.Endpoint;
 import io.ipc4j.IpcOptions;
 import io.ipc4j.StandardIpcOptions;
+import io.ipc4j.spi.PacketAcceptor;
+import io.ipc4j.spi.PacketSocket;
 import io.ipc4j.spi.StreamAcceptor;
 import io.ipc4j.spi.StreamSocket;
 import java.net.ConnectException;
@@ -96,6 +98,28 @@ class JunixsocketVirtualThreadTest {
     Background<Integer> blocked =
         Background.virtual("blocked-read", () -> client.read(ByteBuffer.allocate(1)));
     assertTrue(blocked.awaitBlocked(), "the read should block on a silent peer");
+    client.close();
+    ExecutionException e = assertThrows(ExecutionException.class, blocked::get);
+    assertInstanceOf(AsynchronousCloseException.class, e.getCause());
+  }
+
+  /** junixsocket opens SOCK_SEQPACKET as datagram sockets, which take yet other code paths. */
+  @Test
+  void packetsRoundTripAndReceiveUnblocksOnClose() throws Throwable {
+    Endpoint endpoint = TestEndpoints.newAbstractEndpoint().withScheme("unixpacket");
+    PacketAcceptor acceptor = closeAfter(provider.listenPacket(endpoint, IpcOptions.DEFAULTS));
+    Background<PacketSocket> connect =
+        Background.virtual("connect", () -> provider.connectPacket(endpoint, IpcOptions.DEFAULTS));
+    PacketSocket server = closeAfter(acceptor.accept());
+    PacketSocket client = closeAfter(connect.get());
+    Background<Integer> receive =
+        Background.virtual("receive", () -> client.receive(ByteBuffer.allocate(4)));
+    server.send(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+    assertEquals(3, receive.get());
+
+    Background<Integer> blocked =
+        Background.virtual("blocked-receive", () -> client.receive(ByteBuffer.allocate(4)));
+    assertTrue(blocked.awaitBlocked(), "the receive should block on a silent peer");
     client.close();
     ExecutionException e = assertThrows(ExecutionException.class, blocked::get);
     assertInstanceOf(AsynchronousCloseException.class, e.getCause());

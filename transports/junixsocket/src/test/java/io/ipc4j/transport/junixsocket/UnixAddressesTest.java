@@ -39,4 +39,17 @@ class UnixAddressesTest {
       assertEquals(e, Endpoint.parse(e.toString()));
     }
   }
+
+  /** junixsocket pads a sender's abstract name with NULs to the whole of sun_path. */
+  @Test
+  void cutsTheNulPaddingJunixsocketLeavesOnAbstractNames() throws Exception {
+    byte[] padded = new byte[108];
+    byte[] name = "peer\u0000x".getBytes(UTF_8);
+    System.arraycopy(name, 0, padded, 1, name.length);
+    Endpoint e = UnixAddresses.endpointOf("unixgram", AFUNIXSocketAddress.of(padded));
+    assertEquals(Endpoint.unixAbstract("peer\u0000x").withScheme("unixgram"), e);
+    assertTrue(
+        UnixAddresses.endpointOf("unixgram", AFUNIXSocketAddress.of(new byte[108])).isUnnamed(),
+        "nothing but NULs");
+  }
 }

@@ -1,0 +1,420 @@
+package io.ipc4j.transport.junixsocket;
+
+import io.ipc4j.Endpoint;
+import io.ipc4j.spi.DatagramSocket;
+import io.ipc4j.spi.UnixSocketFile;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.PortUnreachableException;
+import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.NotYetConnectedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.newsclub.net.unix.AFUNIXDatagramChannel;
+import org.newsclub.net.unix.AFUNIXDatagramSocket;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+import org.newsclub.net.unix.ConnectionRefusedSocketException;
+import org.newsclub.net.unix.FileDescriptorCast;
+import org.newsclub.net.unix.SocketClosedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A bound Unix datagram socket ({@code unixgram}), possibly connected, adjusted where junixsocket
+ * differs from a JDK channel:
+ *
+ * <ul>
+ *   <li>junixsocket closes a socket whose send is refused (nobody bound at the target any more),
+ *       which would end a server's socket because one client went away. Sends therefore go through
+ *       a duplicate of the socket's descriptor, replaced when junixsocket closes it; the socket
+ *       that receives stays open. A send to an endpoint where nobody listens fails with {@link
+ *       PortUnreachableException}, as a JDK datagram channel reports an unreachable peer.
+ *   <li>A receive blocked when another thread closes the socket returns nothing in junixsocket; it
+ *       fails with {@link AsynchronousCloseException} here.
+ *   <li>Abstract sender names come back padded with NULs (see {@link UnixAddresses#endpointOf}).
+ *   <li>The kernel names a path-bound sender after the name it was bound at, which for ipc4j's own
+ *       sockets is a private temporary name: such a sender is reported under its public name (see
+ *       {@link #senderOf}), and this socket's own temporary name is kept answerable ({@link
+ *       AnswerableName}).
+ *   <li>junixsocket's receive makes a new address for every datagram's sender, formatting each of
+ *       its 108 bytes with {@code String.format}: some 60 KiB of garbage per datagram. A connected
+ *       socket therefore reads instead (its sender is known), and senders' endpoints are cached.
+ *   <li>junixsocket cannot send an empty datagram (it skips the system call and reports success)
+ *       and drops the sender of an empty datagram it receives: {@link #send} refuses an empty
+ *       buffer, and an empty datagram is reported as coming from the connected peer, or else from
+ *       the unnamed endpoint {@code unixgram:}.
+ * </ul>
+ *
+ * <p>{@link #maxDatagramSize()} is what Linux accepts in one send: SO_SNDBUF less 32 bytes (more is
+ * refused with EMSGSIZE), measured on this socket when it was opened. A receiver's buffer does not
+ * limit it: a Unix datagram is charged to its sender.
+ */
+final class JunixsocketDatagramSocket implements DatagramSocket {
+  private static final Logger log = LoggerFactory.getLogger(JunixsocketDatagramSocket.class);
+
+  /** The directory of a private bind ({@link UnixSocketFile}): {@code .i} and 4 base-36 digits. */
+  private static final Pattern PRIVATE_DIRECTORY = Pattern.compile("\\.i[0-9a-z]{4}");
+
+  /** How many senders' endpoints are remembered. */
+  private static final int KNOWN_SENDERS = 64;
+
+  private final AFUNIXDatagramChannel channel;
+  private final Endpoint local;
+  private final Endpoint remote;
+  private final int maxDatagramSize;
+  private final Closeable cleanup;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final ReentrantLock sendLock = new ReentrantLock();
+  private volatile AFUNIXDatagramChannel sender;
+  private final Endpoint unnamed;
+
+  @SuppressWarnings("serial")
+  private final Map<AFUNIXSocketAddress, Endpoint> senders =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<AFUNIXSocketAddress, Endpoint> eldest) {
+          return size() > KNOWN_SENDERS;
+        }
+      };
+
+  /**
+   * @param channel the bound (and possibly connected) channel
+   * @param local the endpoint to report as this side
+   * @param remote the connected peer, or null
+   * @param cleanup what to release after the channel is closed (a socket file), or null
+   */
+  JunixsocketDatagramSocket(
+      AFUNIXDatagramChannel channel, Endpoint local, Endpoint remote, Closeable cleanup)
+      throws IOException {
+    this.channel = channel;
+    this.local = local;
+    this.remote = remote;
+    this.cleanup = cleanup;
+    this.maxDatagramSize = JunixsocketPacketSocket.maxSize(channel.socket());
+    this.unnamed = Endpoint.parse(local.scheme() + ":");
+  }
+
+  @Override
+  public Endpoint localEndpoint() {
+    return local;
+  }
+
+  @Override
+  public Optional<Endpoint> remoteEndpoint() {
+    return Optional.ofNullable(remote);
+  }
+
+  @Override
+  public int maxDatagramSize() {
+    return maxDatagramSize;
+  }
+
+  /**
+   * @throws IllegalArgumentException if {@code src} is empty (see the class comment), or {@code
+   *     target} is not a named {@code unixgram} endpoint
+   * @throws NotYetConnectedException if {@code target} is null and this socket is not connected
+   * @throws PortUnreachableException if nobody is bound at the target
+   */
+  @Override
+  public void send(ByteBuffer src, Endpoint target) throws IOException {
+    Endpoint to = target == null ? remote : target;
+    if (to == null) {
+      throw new NotYetConnectedException();
+    }
+    if (target != null
+        && (!target.scheme().equals("unixgram") || target.isUnnamed() || !target.isUnix())) {
+      throw new IllegalArgumentException(
+          "not a named unixgram endpoint (expected: unixgram:///path or unixgram:@name): "
+              + target);
+    }
+    if (!src.hasRemaining()) {
+      throw new IllegalArgumentException(
+          "empty datagram (expected: at least 1 byte; junixsocket cannot send an empty one): "
+              + to);
+    }
+    if (closed.get()) {
+      throw new ClosedChannelException();
+    }
+    // One send at a time, as in a JDK datagram channel: junixsocket closes the sending descriptor
+    // on some failures, which must not happen under another thread's send (its number could be
+    // reused by then).
+    sendLock.lock();
+    try {
+      AFUNIXDatagramChannel out = null;
+      try {
+        out = sender();
+        if (target == null) {
+          out.write(src);
+        } else {
+          out.send(src, UnixAddresses.of(target));
+        }
+      } catch (IOException e) {
+        if (out != null) {
+          retire();
+        }
+        throw translate(e, to, true);
+      }
+    } finally {
+      sendLock.unlock();
+    }
+  }
+
+  /** The duplicate that sends, opened on first use and after a failed send; under sendLock. */
+  private AFUNIXDatagramChannel sender() throws IOException {
+    if (sender == null) {
+      AFUNIXDatagramSocket dup =
+          FileDescriptorCast.duplicating(channel.getFileDescriptor())
+              .as(AFUNIXDatagramSocket.class);
+      // Closing it must neither shut down the socket it shares nor delete a file.
+      dup.setShutdownOnClose(false);
+      dup.setDeleteOnClose(false);
+      sender = dup.getChannel();
+      if (closed.get()) {
+        // Closed meanwhile: close() may not have seen this duplicate, which keeps the socket.
+        closeSender();
+        throw new AsynchronousCloseException();
+      }
+    }
+    return sender;
+  }
+
+  /** Closes the sender after a failure (junixsocket may have closed it); under sendLock. */
+  private void retire() {
+    AFUNIXDatagramChannel out = sender;
+    sender = null;
+    try {
+      out.close();
+    } catch (IOException ignored) {
+      // Its descriptor is a duplicate, closed or not: nothing of this socket's is lost.
+    }
+  }
+
+  @Override
+  public Endpoint receive(ByteBuffer dst) throws IOException {
+    if (closed.get()) {
+      throw new ClosedChannelException();
+    }
+    int start = dst.position();
+    AFUNIXSocketAddress from = null;
+    try {
+      if (remote != null) {
+        // No sender to learn: read, which unlike receive allocates nothing (see class comment).
+        channel.read(dst);
+      } else {
+        from = channel.receive(dst);
+      }
+    } catch (IOException e) {
+      throw translate(e, remote == null ? local : remote, false);
+    }
+    if (closed.get()) {
+      // junixsocket shuts the socket down before closing it, which ends a blocked receive with
+      // nothing received: report the close, as a JDK channel does.
+      dst.position(start);
+      throw new AsynchronousCloseException();
+    }
+    if (remote != null) {
+      return remote; // the kernel takes datagrams from nobody else
+    }
+    return senderOf(from);
+  }
+
+  /**
+   * The endpoint of a sender, from a small cache so that a repeated sender costs no new endpoint. A
+   * sender bound to a path by ipc4j is named by the kernel after the private name {@link
+   * UnixSocketFile} bound it at ({@code DIR/.iXXXX/s}); it is reported under its public name in
+   * {@code DIR}, found as the other link to the same socket file, where this process may look.
+   */
+  private Endpoint senderOf(AFUNIXSocketAddress from) {
+    if (from == null) {
+      return unnamed;
+    }
+    synchronized (senders) {
+      Endpoint known = senders.get(from);
+      if (known == null) {
+        known = publicName(UnixAddresses.endpointOf(local.scheme(), from));
+        senders.put(from, known);
+      }
+      return known;
+    }
+  }
+
+  private static Endpoint publicName(Endpoint sender) {
+    if (sender.isUnnamed() || sender.isAbstract()) {
+      return sender;
+    }
+    Path path = sender.path();
+    Path privateDir = path.getParent();
+    if (privateDir == null
+        || privateDir.getParent() == null
+        || !path.getFileName().toString().equals("s")
+        || !PRIVATE_DIRECTORY.matcher(privateDir.getFileName().toString()).matches()) {
+      return sender;
+    }
+    try {
+      Object key = fileKey(path);
+      if (key == null) {
+        return sender;
+      }
+      try (Stream<Path> siblings = Files.list(privateDir.getParent())) {
+        return siblings
+            .filter(p -> !p.equals(privateDir))
+            .filter(p -> key.equals(fileKeyOrNull(p)))
+            .sorted()
+            .findFirst()
+            .map(p -> Endpoint.unix(p).withScheme(sender.scheme()))
+            .orElse(sender);
+      }
+    } catch (IOException | RuntimeException e) {
+      log.debug("{}: no public name found", sender, e);
+      return sender;
+    }
+  }
+
+  private static Object fileKeyOrNull(Path path) {
+    try {
+      return fileKey(path);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static Object fileKey(Path path) throws IOException {
+    try {
+      return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+          .fileKey();
+    } catch (NoSuchFileException gone) {
+      return null;
+    }
+  }
+
+  /**
+   * Narrows to the junixsocket channel that receives ({@link AFUNIXDatagramChannel} and its
+   * supertypes, such as {@link java.nio.channels.DatagramChannel}).
+   */
+  @Override
+  public <T> Optional<T> unwrap(Class<T> type) {
+    return type.isInstance(channel)
+        ? Optional.of(type.cast(channel))
+        : DatagramSocket.super.unwrap(type);
+  }
+
+  @Override
+  public boolean isOpen() {
+    return !closed.get() && channel.isOpen();
+  }
+
+  /**
+   * Closes the sending duplicate and the channel, then releases the socket file (if still ours); a
+   * later failure is added to the first as suppressed.
+   */
+  @Override
+  public void close() throws IOException {
+    // Set before closing, so that the receive it unblocks knows it was a close.
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    IOException failure = null;
+    for (Closeable step : new Closeable[] {channel, this::closeSender, cleanup}) {
+      try {
+        if (step != null) {
+          step.close();
+        }
+      } catch (IOException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /** Closes the sender without waiting for a send blocked on a full peer (close must not wait). */
+  private void closeSender() throws IOException {
+    AFUNIXDatagramChannel out = sender;
+    if (out != null) {
+      out.close();
+    }
+  }
+
+  /**
+   * Maps junixsocket's failures onto the JDK's: a call under way when this socket was closed fails
+   * with {@link AsynchronousCloseException}; a send to where nobody is bound with {@link
+   * PortUnreachableException}; other socket errors with an {@link IOException} naming {@code at}.
+   */
+  private IOException translate(IOException e, Endpoint at, boolean sending) {
+    if (closed.get()) {
+      if (e instanceof AsynchronousCloseException) {
+        return e;
+      }
+      AsynchronousCloseException c = new AsynchronousCloseException();
+      c.initCause(e);
+      return c;
+    }
+    if (e instanceof ClosedByInterruptException) {
+      return e;
+    }
+    Throwable cause = e instanceof ClosedChannelException ? e.getCause() : e;
+    if (sending && (cause instanceof ConnectionRefusedSocketException || isMissingFile(at))) {
+      PortUnreachableException p =
+          new PortUnreachableException(at + ": " + describe(cause) + " (nobody is bound there)");
+      p.initCause(e);
+      return p;
+    }
+    if (cause instanceof SocketException && !(cause instanceof SocketClosedException)) {
+      return new IOException(at + ": " + describe(cause), e);
+    }
+    return e;
+  }
+
+  /** Whether {@code target} is a socket path with no file (ENOENT, a plain socket exception). */
+  private static boolean isMissingFile(Endpoint target) {
+    return !target.isAbstract() && !Files.exists(target.path(), LinkOption.NOFOLLOW_LINKS);
+  }
+
+  private static String describe(Throwable e) {
+    String m = e.getMessage();
+    return m == null ? e.getClass().getSimpleName() : m.toLowerCase(Locale.ROOT);
+  }
+
+  /** Deletes a temporary socket file and its private directory: for a client on a path. */
+  static Closeable deletingDirectory(Path dir, Path file) {
+    Objects.requireNonNull(dir, "dir");
+    return () -> {
+      try {
+        Files.deleteIfExists(file);
+      } finally {
+        Files.deleteIfExists(dir);
+      }
+    };
+  }
+
+  /** Deletes a bound socket file if it is still ours. */
+  static Closeable deleting(UnixSocketFile file) {
+    return file::deleteIfOwned;
+  }
+
+  @Override
+  public String toString() {
+    return "JunixsocketDatagramSocket[" + local + (remote == null ? "" : " -> " + remote) + "]";
+  }
+}

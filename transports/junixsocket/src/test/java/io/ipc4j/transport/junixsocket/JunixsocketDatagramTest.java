@@ -1,0 +1,417 @@
+package io.ipc4j.transport.junixsocket;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.ipc4j.AddressInUseException;
+import io.ipc4j.Endpoint;
+import io.ipc4j.IpcOptions;
+import io.ipc4j.spi.DatagramSocket;
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.net.ConnectException;
+import java.net.PortUnreachableException;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.NotYetConnectedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.function.LongSupplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.newsclub.net.unix.AFUNIXDatagramChannel;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+
+/** {@code unixgram} at the SPI: binding, connecting, addressing, limits and close. */
+@Timeout(30)
+class JunixsocketDatagramTest {
+  private final JunixsocketTransportProvider provider = new JunixsocketTransportProvider();
+  private final List<Path> directories = new ArrayList<>();
+  private final List<AutoCloseable> resources = new ArrayList<>();
+
+  @AfterEach
+  void cleanUp() throws Exception {
+    for (int i = resources.size() - 1; i >= 0; i--) {
+      resources.get(i).close();
+    }
+    for (Path dir : directories) {
+      try (Stream<Path> all = Files.walk(dir)) {
+        for (Path p : all.sorted(Comparator.reverseOrder()).toArray(Path[]::new)) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+  }
+
+  private <T extends AutoCloseable> T closeAfter(T resource) {
+    resources.add(resource);
+    return resource;
+  }
+
+  private Path newDirectory() throws IOException {
+    Path dir = Files.createTempDirectory(Path.of("/tmp"), "ipc4j-jg-");
+    directories.add(dir);
+    return dir;
+  }
+
+  private static Endpoint newAbstractEndpoint() {
+    return TestEndpoints.newAbstractEndpoint().withScheme("unixgram");
+  }
+
+  private Endpoint newPathEndpoint() throws IOException {
+    return Endpoint.parse("unixgram://" + newDirectory().resolve("g.sock"));
+  }
+
+  private DatagramSocket bind(Endpoint endpoint) throws IOException {
+    return closeAfter(provider.bindDatagram(endpoint, IpcOptions.DEFAULTS));
+  }
+
+  private static ByteBuffer ascii(String s) {
+    return ByteBuffer.wrap(s.getBytes(US_ASCII));
+  }
+
+  /** Receives one datagram as text, and checks its sender. */
+  private static String receive(DatagramSocket socket, Endpoint expectedSender) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(64);
+    Endpoint sender = socket.receive(b);
+    assertEquals(expectedSender, sender, "sender");
+    return new String(b.array(), 0, b.position(), US_ASCII);
+  }
+
+  @Test
+  void exchangesDatagramsBetweenPathAndAbstractNameWithSendersReported() throws Exception {
+    Endpoint path = newPathEndpoint();
+    Endpoint name = newAbstractEndpoint();
+    DatagramSocket a = bind(path);
+    DatagramSocket b = bind(name);
+    assertEquals(path, a.localEndpoint());
+    assertEquals(name, b.localEndpoint());
+    assertEquals(Optional.empty(), a.remoteEndpoint());
+    b.send(ascii("to path"), path);
+    assertEquals("to path", receive(a, name), "abstract senders come back without NUL padding");
+    a.send(ascii("to name"), name);
+    ByteBuffer into = ByteBuffer.allocateDirect(16);
+    Endpoint first = b.receive(into);
+    assertEquals(path, first, "a path-bound sender under its public name");
+    assertEquals(7, into.position());
+    ByteBuffer direct = ByteBuffer.allocateDirect(3).put(new byte[] {1, 2, 3}).flip();
+    a.send(direct, name);
+    assertFalse(direct.hasRemaining(), "send advances the position to the limit");
+    assertSame(first, b.receive(ByteBuffer.allocate(8)), "a repeated sender costs no new endpoint");
+    a.close();
+    assertEquals(List.of(), List.of(path.path().getParent().toFile().list()), "nothing left");
+  }
+
+  /**
+   * The kernel names a path-bound sender after the private name it was bound at: a peer that
+   * answers there (as one in another language would) must reach it.
+   */
+  @Test
+  void privateNameOfPathBoundSenderStaysAnswerableUntilClose() throws Exception {
+    Endpoint path = newPathEndpoint();
+    DatagramSocket a = bind(path);
+    try (AFUNIXDatagramChannel raw = AFUNIXDatagramChannel.open()) {
+      raw.socket().setDeleteOnClose(false);
+      Endpoint rawName = newAbstractEndpoint();
+      raw.bind(UnixAddresses.of(rawName));
+      a.send(ascii("hello"), rawName);
+      AFUNIXSocketAddress kernelName = raw.receive(ByteBuffer.allocate(16));
+      Path privateName = Path.of(kernelName.getPath());
+      assertEquals(path.path().getParent(), privateName.getParent().getParent(), "" + privateName);
+      assertTrue(
+          privateName.getParent().getFileName().toString().startsWith(".i"), "" + privateName);
+      assertEquals(
+          "rwx------",
+          PosixFilePermissions.toString(Files.getPosixFilePermissions(privateName.getParent())),
+          "only who may send to the socket may pass");
+      raw.send(ascii("answer"), kernelName);
+      assertEquals("answer", receive(a, rawName));
+      a.close();
+      assertFalse(Files.exists(privateName.getParent()), "the private name goes with the socket");
+    }
+  }
+
+  @Test
+  void pathSocketGetsOwnerOnlyModeAndIsDeletedOnClose() throws Exception {
+    Endpoint endpoint = newPathEndpoint();
+    DatagramSocket socket = provider.bindDatagram(endpoint, IpcOptions.DEFAULTS);
+    try {
+      assertEquals(
+          "rw-------",
+          PosixFilePermissions.toString(Files.getPosixFilePermissions(endpoint.path())));
+      AFUNIXDatagramChannel channel = socket.unwrap(AFUNIXDatagramChannel.class).orElseThrow();
+      assertFalse(channel.socket().isDeleteOnClose(), "deleteOnClose");
+    } finally {
+      socket.close();
+    }
+    assertFalse(Files.exists(endpoint.path(), LinkOption.NOFOLLOW_LINKS), "deleted on close");
+    assertFalse(socket.isOpen());
+    socket.close();
+    assertThrows(ClosedChannelException.class, () -> socket.receive(ByteBuffer.allocate(1)));
+    assertThrows(
+        ClosedChannelException.class, () -> socket.send(ascii("x"), newAbstractEndpoint()));
+  }
+
+  @Test
+  void connectedClientIsBoundToAFreshAbstractNameThePeerCanAnswer() throws Exception {
+    Endpoint server = newAbstractEndpoint();
+    DatagramSocket s = bind(server);
+    DatagramSocket c1 = closeAfter(provider.connectDatagram(server, IpcOptions.DEFAULTS));
+    DatagramSocket c2 = closeAfter(provider.connectDatagram(server, IpcOptions.DEFAULTS));
+    assertEquals(Optional.of(server), c1.remoteEndpoint());
+    assertTrue(c1.localEndpoint().isAbstract(), c1.localEndpoint().toString());
+    assertEquals("unixgram", c1.localEndpoint().scheme());
+    assertTrue(
+        c1.localEndpoint().abstractName().startsWith("ipc4j-gram-" + ProcessHandle.current().pid()),
+        c1.localEndpoint().toString());
+    assertNotEquals(c1.localEndpoint(), c2.localEndpoint());
+    c1.send(ascii("one"), null);
+    c2.send(ascii("two"), null);
+    assertEquals("one", receive(s, c1.localEndpoint()));
+    assertEquals("two", receive(s, c2.localEndpoint()));
+    s.send(ascii("back to two"), c2.localEndpoint());
+    assertEquals("back to two", receive(c2, server));
+  }
+
+  @Test
+  void connectingWhereNobodyIsBoundFailsWithConnectException() throws Exception {
+    Endpoint nobody = newAbstractEndpoint();
+    ConnectException refused =
+        assertThrows(
+            ConnectException.class, () -> provider.connectDatagram(nobody, IpcOptions.DEFAULTS));
+    assertEquals(nobody + ": connection refused", refused.getMessage());
+    Endpoint gone = Endpoint.parse("unixgram://" + newDirectory().resolve("gone.sock"));
+    ConnectException missing =
+        assertThrows(
+            ConnectException.class, () -> provider.connectDatagram(gone, IpcOptions.DEFAULTS));
+    assertEquals(gone + ": no such file or directory", missing.getMessage());
+  }
+
+  /** junixsocket closes a socket whose send is refused: the bound socket must survive it. */
+  @Test
+  void sendToVanishedPeerFailsWithPortUnreachableAndKeepsTheSocket() throws Exception {
+    DatagramSocket a = bind(newAbstractEndpoint());
+    Endpoint vanished = newAbstractEndpoint();
+    bind(vanished).close();
+    PortUnreachableException e =
+        assertThrows(PortUnreachableException.class, () -> a.send(ascii("lost"), vanished));
+    assertEquals(vanished + ": connection refused (nobody is bound there)", e.getMessage());
+    Endpoint missing = Endpoint.parse("unixgram://" + newDirectory().resolve("none.sock"));
+    PortUnreachableException m =
+        assertThrows(PortUnreachableException.class, () -> a.send(ascii("lost"), missing));
+    assertEquals(missing + ": no such file or directory (nobody is bound there)", m.getMessage());
+    assertTrue(a.isOpen(), "still open");
+    Endpoint alive = newAbstractEndpoint();
+    DatagramSocket b = bind(alive);
+    a.send(ascii("after"), alive);
+    assertEquals("after", receive(b, a.localEndpoint()));
+    b.send(ascii("still receiving"), a.localEndpoint());
+    assertEquals("still receiving", receive(a, alive));
+  }
+
+  @Test
+  void maxDatagramSizeIsSendBufferLess32Bytes() throws Exception {
+    Endpoint to = newAbstractEndpoint();
+    DatagramSocket receiver = bind(to);
+    DatagramSocket sender = bind(newAbstractEndpoint());
+    AFUNIXDatagramChannel channel = sender.unwrap(AFUNIXDatagramChannel.class).orElseThrow();
+    int max = sender.maxDatagramSize();
+    assertEquals(channel.socket().getSendBufferSize() - 32, max);
+    assertTrue(max > 100_000, "Linux defaults give about 208 KiB: " + max);
+    IOException e =
+        assertThrows(IOException.class, () -> sender.send(ByteBuffer.allocateDirect(max + 1), to));
+    assertEquals(to + ": message too long", e.getMessage());
+    byte[] payload = new byte[max];
+    new Random(max).nextBytes(payload);
+    sender.send(ByteBuffer.wrap(payload), to);
+    ByteBuffer b = ByteBuffer.allocateDirect(max + 1);
+    assertEquals(sender.localEndpoint(), receiver.receive(b));
+    byte[] got = new byte[b.flip().remaining()];
+    b.get(got);
+    assertArrayEquals(payload, got);
+  }
+
+  /**
+   * A connected socket knows its sender, and reads without junixsocket's receive, which makes a new
+   * address for every datagram (about 60 KiB of garbage). In rounds of 8: a unixgram send blocks
+   * once the receiver holds net.unix.max_dgram_qlen, 10 by default.
+   */
+  @Test
+  void connectedSocketReceivesWithoutAllocating() throws Exception {
+    LongSupplier allocatedBytes = allocationCounter();
+    Endpoint to = newAbstractEndpoint();
+    DatagramSocket server = bind(to);
+    DatagramSocket client = closeAfter(provider.connectDatagram(to, IpcOptions.DEFAULTS));
+    ByteBuffer m = ByteBuffer.allocateDirect(16);
+    ByteBuffer dst = ByteBuffer.allocateDirect(64);
+    long allocated = 0;
+    int rounds = 40;
+    int perRound = 8;
+    for (int round = 0; round < rounds; round++) {
+      for (int i = 0; i < perRound; i++) {
+        server.send(m.clear(), client.localEndpoint());
+      }
+      long before = allocatedBytes.getAsLong();
+      for (int i = 0; i < perRound; i++) {
+        client.receive(dst.clear());
+      }
+      if (round >= rounds / 2) {
+        allocated += allocatedBytes.getAsLong() - before;
+      }
+    }
+    long perDatagram = allocated / (rounds / 2 * perRound);
+    assertTrue(perDatagram < 64, perDatagram + " bytes allocated per datagram (expected none)");
+  }
+
+  /**
+   * The bytes this thread allocated so far, through reflection: the module these tests patch does
+   * not read java.management.
+   */
+  private static LongSupplier allocationCounter() throws Exception {
+    Object bean =
+        Class.forName("java.lang.management.ManagementFactory")
+            .getMethod("getThreadMXBean")
+            .invoke(null);
+    Class<?> counting = Class.forName("com.sun.management.ThreadMXBean");
+    assumeTrue(counting.isInstance(bean), "this JVM does not count allocated bytes per thread");
+    counting.getMethod("setThreadAllocatedMemoryEnabled", boolean.class).invoke(bean, true);
+    Method current = counting.getMethod("getCurrentThreadAllocatedBytes");
+    return () -> {
+      try {
+        return (Long) current.invoke(bean);
+      } catch (ReflectiveOperationException e) {
+        throw new AssertionError(e);
+      }
+    };
+  }
+
+  /** Hostile variant: a buffer smaller than the datagram. */
+  @Test
+  void datagramLongerThanBufferFillsItAndTheRestIsLost() throws Exception {
+    Endpoint to = newAbstractEndpoint();
+    DatagramSocket receiver = bind(to);
+    DatagramSocket sender = bind(newAbstractEndpoint());
+    sender.send(ascii("0123456789"), to);
+    sender.send(ascii("next"), to);
+    ByteBuffer small = ByteBuffer.allocate(4);
+    assertEquals(sender.localEndpoint(), receiver.receive(small));
+    assertEquals("0123", new String(small.array(), US_ASCII));
+    assertEquals("next", receive(receiver, sender.localEndpoint()));
+  }
+
+  @Test
+  void refusesWhatJunixsocketCannotSend() throws Exception {
+    Endpoint to = newAbstractEndpoint();
+    DatagramSocket receiver = bind(to);
+    DatagramSocket sender = bind(newAbstractEndpoint());
+    IllegalArgumentException empty =
+        assertThrows(IllegalArgumentException.class, () -> sender.send(ByteBuffer.allocate(0), to));
+    assertEquals(
+        "empty datagram (expected: at least 1 byte; junixsocket cannot send an empty one): " + to,
+        empty.getMessage());
+    IllegalArgumentException unnamed =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> sender.send(ascii("x"), Endpoint.parse("unixgram:")));
+    assertEquals(
+        "not a named unixgram endpoint (expected: unixgram:///path or unixgram:@name): unixgram:",
+        unnamed.getMessage());
+    IllegalArgumentException stream =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> sender.send(ascii("x"), Endpoint.parse("unix:@x")));
+    assertEquals(
+        "not a named unixgram endpoint (expected: unixgram:///path or unixgram:@name): unix:@x",
+        stream.getMessage());
+    assertThrows(NotYetConnectedException.class, () -> sender.send(ascii("x"), null));
+    sender.send(ascii("only this"), to);
+    assertEquals("only this", receive(receiver, sender.localEndpoint()));
+  }
+
+  @Test
+  void closingFromAnotherThreadFailsBlockedReceiveWithAsynchronousClose() throws Exception {
+    DatagramSocket socket = provider.bindDatagram(newPathEndpoint(), IpcOptions.DEFAULTS);
+    Background<Endpoint> receive =
+        Background.platform("receive", () -> socket.receive(ByteBuffer.allocate(8)));
+    assertTrue(receive.awaitBlocked(), "receive should block");
+    socket.close();
+    ExecutionException e = assertThrows(ExecutionException.class, receive::get);
+    assertInstanceOf(AsynchronousCloseException.class, e.getCause());
+    assertFalse(Files.exists(socket.localEndpoint().path(), LinkOption.NOFOLLOW_LINKS));
+  }
+
+  @Test
+  void abstractNameInUseFailsWithAddressInUseNamingIt() throws Exception {
+    Endpoint endpoint = newAbstractEndpoint();
+    DatagramSocket holder = bind(endpoint);
+    AddressInUseException e =
+        assertThrows(
+            AddressInUseException.class,
+            () -> provider.bindDatagram(endpoint, IpcOptions.DEFAULTS));
+    assertEquals(
+        endpoint + ": address in use: a live socket holds the abstract name", e.getMessage());
+    assertTrue(e.holderAlive());
+    DatagramSocket other = bind(newAbstractEndpoint());
+    other.send(ascii("still here"), endpoint);
+    assertEquals("still here", receive(holder, other.localEndpoint()));
+  }
+
+  @Test
+  void livePathIsNeitherTakenOverNorDeletedAndRegularFileNeverReplaced() throws Exception {
+    Endpoint endpoint = newPathEndpoint();
+    DatagramSocket holder = bind(endpoint);
+    Object inode = Files.getAttribute(endpoint.path(), "unix:ino");
+    AddressInUseException live =
+        assertThrows(
+            AddressInUseException.class,
+            () -> provider.bindDatagram(endpoint, IpcOptions.DEFAULTS));
+    assertTrue(live.holderAlive());
+    assertEquals(inode, Files.getAttribute(endpoint.path(), "unix:ino"), "the holder's file");
+    DatagramSocket other = bind(newAbstractEndpoint());
+    other.send(ascii("to holder"), endpoint);
+    assertEquals("to holder", receive(holder, other.localEndpoint()));
+
+    Endpoint file = newPathEndpoint();
+    Files.writeString(file.path(), "precious");
+    AddressInUseException regular =
+        assertThrows(
+            AddressInUseException.class, () -> provider.bindDatagram(file, IpcOptions.DEFAULTS));
+    assertFalse(regular.holderAlive());
+    assertEquals("precious", Files.readString(file.path()));
+  }
+
+  @Test
+  void rejectsOtherSchemesAndUnnamedEndpoints() {
+    IllegalArgumentException stream =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> provider.bindDatagram(Endpoint.parse("unix:@x"), IpcOptions.DEFAULTS));
+    assertEquals("scheme \"unix\" not served (expected: unixgram): unix:@x", stream.getMessage());
+    IllegalArgumentException unnamed =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> provider.connectDatagram(Endpoint.parse("unixgram:"), IpcOptions.DEFAULTS));
+    assertEquals(
+        "unnamed endpoint (expected: a socket path or an abstract @name): unixgram:",
+        unnamed.getMessage());
+  }
+}

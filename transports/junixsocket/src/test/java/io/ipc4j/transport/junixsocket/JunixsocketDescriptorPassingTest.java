@@ -1,0 +1,347 @@
+package io.ipc4j.transport.junixsocket;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ipc4j.DescriptorPassing;
+import io.ipc4j.Endpoint;
+import io.ipc4j.Ipc;
+import io.ipc4j.IpcOptions;
+import io.ipc4j.Listener;
+import io.ipc4j.MessageConnection;
+import io.ipc4j.spi.DescriptorChannel;
+import io.ipc4j.spi.PacketAcceptor;
+import io.ipc4j.spi.PacketSocket;
+import io.ipc4j.spi.StreamAcceptor;
+import io.ipc4j.spi.StreamSocket;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * File descriptors passed over {@code unix} and {@code unixpacket}: at the SPI, through {@link
+ * DescriptorPassing}, and from one process to another.
+ */
+@Timeout(30)
+class JunixsocketDescriptorPassingTest {
+  private final JunixsocketTransportProvider provider = new JunixsocketTransportProvider();
+  private final List<Path> directories = new ArrayList<>();
+  private final List<AutoCloseable> resources = new ArrayList<>();
+  private Endpoint connected;
+
+  @AfterEach
+  void cleanUp() throws Exception {
+    for (int i = resources.size() - 1; i >= 0; i--) {
+      resources.get(i).close();
+    }
+    for (Path dir : directories) {
+      try (Stream<Path> all = Files.walk(dir)) {
+        for (Path p : all.sorted(Comparator.reverseOrder()).toArray(Path[]::new)) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+  }
+
+  private <T extends AutoCloseable> T closeAfter(T resource) {
+    resources.add(resource);
+    return resource;
+  }
+
+  /** A file with {@code content} in a new directory. */
+  private Path newFile(String content) throws IOException {
+    Path dir = Files.createTempDirectory(Path.of("/tmp"), "ipc4j-jd-");
+    directories.add(dir);
+    return Files.writeString(dir.resolve("f.txt"), content);
+  }
+
+  /** One side of a connection at the SPI: sends one byte, receives one message's bytes. */
+  private interface Side extends AutoCloseable {
+    DescriptorChannel descriptors();
+
+    void sendByte(byte b) throws IOException;
+
+    byte receiveByte() throws IOException;
+
+    @Override
+    void close() throws IOException;
+  }
+
+  private static Side side(StreamSocket s) {
+    return new Side() {
+      public DescriptorChannel descriptors() {
+        return s.unwrap(DescriptorChannel.class).orElseThrow();
+      }
+
+      public void sendByte(byte b) throws IOException {
+        assertEquals(1, s.write(ByteBuffer.wrap(new byte[] {b})));
+      }
+
+      public byte receiveByte() throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(1);
+        assertEquals(1, s.read(b));
+        return b.get(0);
+      }
+
+      public void close() throws IOException {
+        s.close();
+      }
+    };
+  }
+
+  private static Side side(PacketSocket s) {
+    return new Side() {
+      public DescriptorChannel descriptors() {
+        return s.unwrap(DescriptorChannel.class).orElseThrow();
+      }
+
+      public void sendByte(byte b) throws IOException {
+        s.send(ByteBuffer.wrap(new byte[] {b}));
+      }
+
+      public byte receiveByte() throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(2);
+        assertEquals(1, s.receive(b));
+        return b.get(0);
+      }
+
+      public void close() throws IOException {
+        s.close();
+      }
+    };
+  }
+
+  /** A client and the server side of a connection on a fresh abstract name of {@code scheme}. */
+  private Side[] connect(String scheme) throws IOException {
+    Endpoint endpoint = TestEndpoints.newAbstractEndpoint().withScheme(scheme);
+    connected = endpoint;
+    if (scheme.equals("unix")) {
+      StreamAcceptor acceptor = closeAfter(provider.listen(endpoint, IpcOptions.DEFAULTS));
+      Side client = closeAfter(side(provider.connect(endpoint, IpcOptions.DEFAULTS)));
+      return new Side[] {client, closeAfter(side(acceptor.accept()))};
+    }
+    PacketAcceptor acceptor = closeAfter(provider.listenPacket(endpoint, IpcOptions.DEFAULTS));
+    Side client = closeAfter(side(provider.connectPacket(endpoint, IpcOptions.DEFAULTS)));
+    return new Side[] {client, closeAfter(side(acceptor.accept()))};
+  }
+
+  private static String read(FileDescriptor fd) throws IOException {
+    try (InputStream in = new FileInputStream(fd)) {
+      return new String(in.readAllBytes(), UTF_8);
+    }
+  }
+
+  /**
+   * The descriptor, not the path, travels: the file is deleted before sending, and read through
+   * what arrives after both sockets closed (junixsocket would close what it received with them).
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"unix", "unixpacket"})
+  void openFileArrivesUsableEvenAfterTheSocketsClose(String scheme) throws Exception {
+    Side[] pair = connect(scheme);
+    Path file = newFile("passed over " + scheme);
+    FileDescriptor[] received;
+    try (FileInputStream in = new FileInputStream(file.toFile())) {
+      Files.delete(file);
+      pair[0].descriptors().attachToNextWrite(in.getFD());
+      pair[0].sendByte((byte) 7);
+    }
+    assertEquals(7, pair[1].receiveByte());
+    received = pair[1].descriptors().takeReceived();
+    assertEquals(1, received.length, "descriptors: " + Arrays.toString(received));
+    assertEquals(0, pair[1].descriptors().takeReceived().length, "each is taken once");
+    pair[0].sendByte((byte) 8);
+    assertEquals(8, pair[1].receiveByte());
+    assertEquals(0, pair[1].descriptors().takeReceived().length, "only the next write carries it");
+    pair[0].close();
+    pair[1].close();
+    assertTrue(received[0].valid());
+    assertEquals("passed over " + scheme, read(received[0]));
+  }
+
+  @Test
+  void sixtyDescriptorsArriveWithOneMessageAndMoreAreRefused() throws Exception {
+    Side[] pair = connect("unixpacket");
+    Path file = newFile("x");
+    try (FileInputStream in = new FileInputStream(file.toFile())) {
+      FileDescriptor[] sixty = new FileDescriptor[PassedDescriptors.MAX_PER_WRITE];
+      Arrays.fill(sixty, in.getFD());
+      FileDescriptor[] more = Arrays.copyOf(sixty, sixty.length + 1);
+      more[sixty.length] = in.getFD();
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class, () -> pair[0].descriptors().attachToNextWrite(more));
+      assertEquals(
+          "61 file descriptors (expected: at most 60 per message, what junixsocket can receive): "
+              + connected,
+          e.getMessage());
+      pair[0].descriptors().attachToNextWrite(sixty);
+      pair[0].sendByte((byte) 1);
+    }
+    assertEquals(1, pair[1].receiveByte());
+    FileDescriptor[] received = pair[1].descriptors().takeReceived();
+    assertEquals(60, received.length);
+    for (FileDescriptor fd : received) {
+      assertTrue(fd.valid());
+      new FileInputStream(fd).close();
+    }
+  }
+
+  /** junixsocket crashes the JVM on a null descriptor: every one is checked first. */
+  @Test
+  void rejectsNullAndClosedDescriptorsNamingThem() throws Exception {
+    Side[] pair = connect("unix");
+    FileDescriptor closed = new FileDescriptor();
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> pair[0].descriptors().attachToNextWrite(FileDescriptor.in, closed));
+    Endpoint peer = connected;
+    assertEquals(
+        "invalid file descriptor (expected: an open one): " + closed + " for " + peer,
+        e.getMessage());
+    IllegalArgumentException n =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> pair[0].descriptors().attachToNextWrite((FileDescriptor) null));
+    assertEquals(
+        "invalid file descriptor (expected: an open one): null for " + peer, n.getMessage());
+    pair[0].sendByte((byte) 3);
+    assertEquals(3, pair[1].receiveByte());
+    assertEquals(0, pair[1].descriptors().takeReceived().length, "nothing was attached");
+  }
+
+  /** A peer cannot make this process hold more than 253 descriptors nobody takes. */
+  @Test
+  void keepsAtMost253UnclaimedDescriptorsAndClosesTheOldest() throws Exception {
+    Side[] pair = connect("unixpacket");
+    Path file = newFile("x");
+    try (FileInputStream in = new FileInputStream(file.toFile())) {
+      FileDescriptor[] sixty = new FileDescriptor[60];
+      Arrays.fill(sixty, in.getFD());
+      for (int i = 0; i < 5; i++) {
+        pair[0].descriptors().attachToNextWrite(sixty);
+        pair[0].sendByte((byte) i);
+      }
+    }
+    for (int i = 0; i < 5; i++) {
+      assertEquals(i, pair[1].receiveByte());
+    }
+    FileDescriptor[] received = pair[1].descriptors().takeReceived();
+    assertEquals(PassedDescriptors.MAX_UNCLAIMED, received.length);
+    for (FileDescriptor fd : received) {
+      new FileInputStream(fd).close();
+    }
+  }
+
+  /** Through the public API, over {@code unix} (forced to junixsocket) and {@code unixpacket}. */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"unix", "unixpacket"})
+  void descriptorPassingThroughTheApi(String scheme) throws Exception {
+    Endpoint endpoint = TestEndpoints.newAbstractEndpoint().withScheme(scheme);
+    Listener<MessageConnection> listener =
+        closeAfter(Ipc.listenMessages(endpoint, TestEndpoints.JUNIXSOCKET));
+    MessageConnection client = closeAfter(Ipc.connectMessages(endpoint, TestEndpoints.JUNIXSOCKET));
+    MessageConnection server = closeAfter(listener.accept());
+    DescriptorPassing sending = client.unwrap(DescriptorPassing.class).orElseThrow();
+    DescriptorPassing receiving = server.unwrap(DescriptorPassing.class).orElseThrow();
+    Path file = newFile("through the API over " + scheme);
+    try (FileInputStream in = new FileInputStream(file.toFile())) {
+      Files.delete(file);
+      sending.send(ByteBuffer.wrap("a file".getBytes(UTF_8)), in.getFD());
+    }
+    client.send(ByteBuffer.wrap("no file".getBytes(UTF_8)));
+    ByteBuffer m = server.receive();
+    assertNotNull(m);
+    assertEquals("a file", UTF_8.decode(m).toString());
+    List<FileDescriptor> fds = receiving.receivedDescriptors();
+    assertEquals(1, fds.size());
+    assertEquals("no file", UTF_8.decode(server.receive()).toString());
+    assertEquals(List.of(), receiving.receivedDescriptors());
+    client.close();
+    server.close();
+    assertEquals("through the API over " + scheme, read(fds.get(0)));
+  }
+
+  /**
+   * Another process receives the descriptor of a file whose path is gone, and reads it: {@link
+   * DescriptorChild} prints what it read.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"unix", "unixpacket"})
+  void passesAnOpenFileToAnotherProcess(String scheme) throws Exception {
+    Endpoint endpoint = TestEndpoints.newAbstractEndpoint().withScheme(scheme);
+    Listener<MessageConnection> listener =
+        closeAfter(Ipc.listenMessages(endpoint, TestEndpoints.JUNIXSOCKET));
+    List<String> command =
+        List.of(
+            ProcessHandle.current().info().command().orElseThrow(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            DescriptorChild.class.getName(),
+            endpoint.toString());
+    Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+    closeAfter(child::destroyForcibly);
+    // Should the child fail before it connects, closing the listener ends the accept.
+    child.onExit().thenRun(() -> closeQuietly(listener));
+    String content = "from process " + ProcessHandle.current().pid() + " over " + scheme;
+    Path file = newFile(content);
+    try (MessageConnection server = listener.accept();
+        FileInputStream in = new FileInputStream(file.toFile())) {
+      Files.delete(file);
+      assertFalse(Files.exists(file));
+      server
+          .unwrap(DescriptorPassing.class)
+          .orElseThrow()
+          .send(ByteBuffer.wrap("take this".getBytes(UTF_8)), in.getFD());
+      ByteBuffer done = server.receive();
+      assertNotNull(done, "the child answers once it has read the file");
+    }
+    String output;
+    try (InputStream out = child.getInputStream()) {
+      output = new String(out.readAllBytes(), UTF_8);
+    }
+    assertTrue(child.waitFor(20, TimeUnit.SECONDS), "the child exits: " + output);
+    assertEquals(0, child.exitValue(), output);
+    assertTrue(output.contains("message=take this descriptors=1\n"), output);
+    assertTrue(output.contains("content=" + content + "\n"), output);
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception ignored) {
+      // best effort: the test fails on its own
+    }
+  }
+
+  @Test
+  void attachingNoDescriptorsAttachesNone() throws Exception {
+    Side[] pair = connect("unixpacket");
+    assertArrayEquals(new FileDescriptor[0], pair[1].descriptors().takeReceived());
+    pair[0].descriptors().attachToNextWrite();
+    pair[0].sendByte((byte) 1);
+    assertEquals(1, pair[1].receiveByte());
+    assertArrayEquals(new FileDescriptor[0], pair[1].descriptors().takeReceived());
+  }
+}
