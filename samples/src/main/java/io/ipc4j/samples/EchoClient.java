@@ -2,21 +2,34 @@ package io.ipc4j.samples;
 
 import io.ipc4j.Endpoint;
 import io.ipc4j.Ipc;
+import io.ipc4j.IpcOptions;
+import io.ipc4j.MessageConnection;
+import io.ipc4j.StandardIpcOptions;
 import io.ipc4j.StreamConnection;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
  * Sends lines to an echo server and prints what comes back: each MESSAGE as one line, or without
- * messages the lines of standard input. Stops once as many lines came back as were sent, or when
- * the peer closes.
+ * messages the lines of standard input. Over a stream each line is sent newline-terminated, and the
+ * client stops once as many lines came back as were sent, or when the peer closes. Over {@code
+ * udp}, {@code unixgram} or {@code unixpacket} each line is one datagram (without the newline),
+ * sent after the previous reply arrived; a reply that does not come within {@code --timeout} is an
+ * error, since a datagram may be lost.
  */
 @Command(
     name = "echo-client",
@@ -26,7 +39,7 @@ final class EchoClient implements Callable<Integer> {
   @Parameters(
       index = "0",
       paramLabel = "ENDPOINT",
-      description = "The server, e.g. tcp://127.0.0.1:7000")
+      description = "The server, e.g. tcp://127.0.0.1:7000 or udp://127.0.0.1:9000")
   Endpoint endpoint;
 
   @Parameters(
@@ -35,51 +48,81 @@ final class EchoClient implements Callable<Integer> {
       description = "Lines to send (default: standard input)")
   List<String> messages = List.of();
 
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      description =
+          "How long to wait for each datagram's reply, e.g. 5s or 500ms (default: ${DEFAULT-VALUE})",
+      converter = Durations.class,
+      defaultValue = "5s")
+  Duration timeout;
+
   @Override
   public Integer call() throws Exception {
+    return endpoint.kind() == Endpoint.Kind.STREAM ? echoStream() : echoMessages();
+  }
+
+  private int echoStream() throws IOException {
     try (StreamConnection c = Ipc.connect(endpoint)) {
-      AtomicLong sent = new AtomicLong();
       AtomicLong done = new AtomicLong(-1);
-      Thread sender =
-          new Thread(
-              () -> {
-                try {
-                  OutputStream out = c.outputStream();
-                  if (messages.isEmpty()) {
-                    BufferedReader in =
-                        new BufferedReader(
-                            new InputStreamReader(System.in, StandardCharsets.UTF_8));
-                    for (String line; (line = in.readLine()) != null; ) {
-                      out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-                      sent.incrementAndGet();
-                    }
-                  } else {
-                    for (String m : messages) {
-                      out.write((m + "\n").getBytes(StandardCharsets.UTF_8));
-                      sent.incrementAndGet();
-                    }
-                  }
-                  done.set(sent.get());
-                  c.shutdownOutput();
-                } catch (Exception e) {
-                  System.err.println("echo-client: " + e.getMessage());
-                }
-              },
-              "echo-client-sender");
-      sender.setDaemon(true);
-      sender.start();
+      // Sending and receiving run at once, so a long input never fills both sides' buffers.
+      Threads.start(
+          "echo-client-sender",
+          () -> {
+            try {
+              OutputStream out = c.outputStream();
+              long sent = 0;
+              for (Iterator<String> lines = lines(); lines.hasNext(); sent++) {
+                out.write((lines.next() + "\n").getBytes(StandardCharsets.UTF_8));
+              }
+              done.set(sent);
+              c.shutdownOutput();
+            } catch (IOException | UncheckedIOException e) {
+              System.err.println("echo-client: " + e.getMessage());
+            }
+          });
       BufferedReader replies =
           new BufferedReader(new InputStreamReader(c.inputStream(), StandardCharsets.UTF_8));
       long received = 0;
-      for (String line; (line = replies.readLine()) != null; ) {
+      for (String line; received != done.get() && (line = replies.readLine()) != null; ) {
         System.out.println(line);
         received++;
-        if (received == done.get()) {
-          break;
-        }
       }
       System.out.flush();
       return received >= done.get() ? 0 : 1;
     }
+  }
+
+  private int echoMessages() throws IOException {
+    IpcOptions options = IpcOptions.of(StandardIpcOptions.READ_TIMEOUT, timeout);
+    try (MessageConnection c = Ipc.connectMessages(endpoint, options)) {
+      for (Iterator<String> lines = lines(); lines.hasNext(); ) {
+        c.send(StandardCharsets.UTF_8.encode(lines.next()));
+        ByteBuffer reply;
+        try {
+          reply = c.receive();
+        } catch (SocketTimeoutException e) {
+          System.err.println(
+              "echo-client: no reply from " + endpoint + " within " + Durations.format(timeout));
+          return 1;
+        }
+        if (reply == null) {
+          System.err.println("echo-client: " + endpoint + " closed the connection");
+          return 1;
+        }
+        System.out.println(StandardCharsets.UTF_8.decode(reply));
+      }
+      System.out.flush();
+      return 0;
+    }
+  }
+
+  private Iterator<String> lines() {
+    if (!messages.isEmpty()) {
+      return messages.iterator();
+    }
+    return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+        .lines()
+        .iterator();
   }
 }

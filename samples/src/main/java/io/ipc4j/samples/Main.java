@@ -12,7 +12,22 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "ipc4j samples 0.1.0",
     description = "Processes that talk over ipc4j endpoints (tcp://, unix://, ...).",
-    subcommands = {EchoServer.class, EchoClient.class, Demo.class})
+    subcommands = {
+      EchoServer.class,
+      EchoClient.class,
+      ChatServer.class,
+      ChatClient.class,
+      FileServer.class,
+      FilePut.class,
+      FileGet.class,
+      RpcServer.class,
+      RpcClient.class,
+      TelemetrySensor.class,
+      TelemetryCollector.class,
+      HttpServer.class,
+      Doctor.class,
+      Demo.class
+    })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -1,0 +1,166 @@
+package io.ipc4j.samples;
+
+import io.ipc4j.Datagram;
+import io.ipc4j.DatagramEndpoint;
+import io.ipc4j.Endpoint;
+import io.ipc4j.Ipc;
+import io.ipc4j.MessageTooLargeException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * Receives {@code telemetry-sensor} datagrams ({@code ID SEQ MILLIS VALUE}) on a {@code udp} or
+ * {@code unixgram} endpoint and, once a second, prints a line per sensor heard from in the last ten
+ * seconds: {@code ID: RATE/s, N received, M lost (P%)}. Loss is counted from the sequence numbers:
+ * those between the first and the highest seen that never came. A sensor that starts again from 1
+ * starts its count again. Datagrams that are not readings are counted and reported, never fatal.
+ */
+@Command(
+    name = "telemetry-collector",
+    mixinStandardHelpOptions = true,
+    description = "Receive sensor datagrams; print rate and loss per sensor once a second.")
+final class TelemetryCollector implements Callable<Integer> {
+  private static final long QUIET_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+  @Spec CommandSpec spec;
+
+  @Parameters(
+      paramLabel = "ENDPOINT",
+      description = "Where to listen, e.g. udp://0.0.0.0:9000 or unixgram:///tmp/telemetry.sock")
+  Endpoint endpoint;
+
+  /** Guarded by itself. */
+  private final Map<String, Sensor> sensors = new TreeMap<>();
+
+  private long malformed;
+
+  @Override
+  public Integer call() throws Exception {
+    Endpoints.require(spec, endpoint, Endpoints.DATAGRAM);
+    try (DatagramEndpoint socket = Ipc.bind(endpoint)) {
+      Shutdown shutdown = Shutdown.closing("telemetry-collector", socket);
+      Shutdown.announce(socket.localEndpoint());
+      Threads.start("telemetry-report", this::reportEverySecond);
+      while (true) {
+        Datagram d;
+        try {
+          d = socket.receive();
+        } catch (ClosedChannelException e) {
+          if (shutdown.started()) {
+            return 0;
+          }
+          throw e;
+        } catch (MessageTooLargeException e) {
+          countMalformed();
+          continue;
+        }
+        record(StandardCharsets.UTF_8.decode(d.payload()).toString(), System.nanoTime());
+      }
+    }
+  }
+
+  private void record(String reading, long now) {
+    String[] f = reading.split(" ", -1);
+    long seq;
+    try {
+      seq = f.length == 4 && TelemetrySensor.ID.matcher(f[0]).matches() ? Long.parseLong(f[1]) : 0;
+    } catch (NumberFormatException e) {
+      seq = 0;
+    }
+    if (seq < 1) {
+      countMalformed();
+      return;
+    }
+    synchronized (sensors) {
+      sensors.computeIfAbsent(f[0], k -> new Sensor()).record(seq, now);
+    }
+  }
+
+  private void countMalformed() {
+    synchronized (sensors) {
+      malformed++;
+    }
+  }
+
+  private void reportEverySecond() {
+    long second = TimeUnit.SECONDS.toNanos(1);
+    long next = System.nanoTime() + second;
+    while (true) {
+      try {
+        TimeUnit.NANOSECONDS.sleep(next - System.nanoTime());
+      } catch (InterruptedException e) {
+        return;
+      }
+      long now = System.nanoTime();
+      StringBuilder report = new StringBuilder();
+      synchronized (sensors) {
+        for (Map.Entry<String, Sensor> e : sensors.entrySet()) {
+          Sensor s = e.getValue();
+          if (now - s.lastHeard <= QUIET_NANOS) {
+            report.append(e.getKey()).append(": ").append(s.report(now)).append('\n');
+          }
+        }
+        if (malformed > 0) {
+          report.append("ignored ").append(malformed).append(" malformed datagrams\n");
+          malformed = 0;
+        }
+      }
+      System.out.print(report);
+      System.out.flush();
+      next += second;
+    }
+  }
+
+  /** One sensor's counts. Guarded by the collector's map. */
+  private static final class Sensor {
+    long first;
+    long highest;
+    long received;
+    long sinceReport;
+    long lastHeard;
+    long lastReport;
+
+    void record(long seq, long now) {
+      if (seq == 1 && highest >= 1) {
+        // The sensor started again: a new run, counted afresh.
+        first = 0;
+        highest = 0;
+        received = 0;
+      }
+      if (first == 0) {
+        first = seq;
+        lastReport = now;
+      }
+      highest = Math.max(highest, seq);
+      received++;
+      sinceReport++;
+      lastHeard = now;
+    }
+
+    String report(long now) {
+      double seconds = Math.max(1e-3, (now - lastReport) / 1e9);
+      long expected = highest - first + 1;
+      long lost = Math.max(0, expected - received);
+      String line =
+          String.format(
+              Locale.ROOT,
+              "%d/s, %d received, %d lost (%.1f%%)",
+              Math.round(sinceReport / seconds),
+              received,
+              lost,
+              100.0 * lost / expected);
+      sinceReport = 0;
+      lastReport = now;
+      return line;
+    }
+  }
+}
