@@ -26,7 +26,8 @@ import picocli.CommandLine.Command;
       TelemetryCollector.class,
       HttpServer.class,
       Doctor.class,
-      Demo.class
+      Demo.class,
+      io.ipc4j.samples.bench.Bench.class
     })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

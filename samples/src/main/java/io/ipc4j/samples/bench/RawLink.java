@@ -1,0 +1,90 @@
+package io.ipc4j.samples.bench;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+
+/**
+ * The raw contestant: the same wire format as ipc4j (a 4-byte big-endian length, then the payload)
+ * written by hand on a blocking {@link SocketChannel}, the way a careful programmer would without a
+ * library: one gathering write per message (header and payload in one system call), reads through a
+ * reused direct buffer so that small messages cost one read for many, and large payloads read
+ * straight into the caller's buffer. No locks, no checks beyond what the format needs: this is the
+ * floor ipc4j is measured against.
+ */
+final class RawLink implements Link {
+  /** Payload bytes still missing above which reading straight into the caller's buffer pays. */
+  private static final int DIRECT_READ = 8 * 1024;
+
+  private final SocketChannel channel;
+  private final ByteBuffer header = ByteBuffer.allocateDirect(4);
+  private final ByteBuffer[] frame = {header, null};
+  private final ByteBuffer in = ByteBuffer.allocateDirect(64 * 1024).flip();
+
+  RawLink(SocketChannel channel) {
+    this.channel = channel;
+  }
+
+  @Override
+  public void send(ByteBuffer message) throws IOException {
+    header.clear();
+    header.putInt(message.remaining()).flip();
+    frame[1] = message;
+    while (header.hasRemaining() || message.hasRemaining()) {
+      channel.write(frame);
+    }
+  }
+
+  @Override
+  public int receive(ByteBuffer dst) throws IOException {
+    while (in.remaining() < 4) {
+      if (fill() < 0) {
+        if (in.hasRemaining()) {
+          throw new EOFException("end of stream inside a header");
+        }
+        return -1;
+      }
+    }
+    int length = in.getInt();
+    if (length > dst.remaining()) {
+      throw new IOException("message of " + length + " bytes does not fit " + dst.remaining());
+    }
+    int limit = dst.limit();
+    dst.limit(dst.position() + length);
+    try {
+      while (dst.hasRemaining()) {
+        if (in.hasRemaining()) {
+          int n = Math.min(in.remaining(), dst.remaining());
+          int inLimit = in.limit();
+          in.limit(in.position() + n);
+          dst.put(in);
+          in.limit(inLimit);
+        } else if (dst.remaining() >= DIRECT_READ) {
+          if (channel.read(dst) < 0) {
+            throw new EOFException("end of stream inside a message");
+          }
+        } else if (fill() < 0) {
+          throw new EOFException("end of stream inside a message");
+        }
+      }
+    } finally {
+      dst.limit(limit);
+    }
+    return length;
+  }
+
+  private int fill() throws IOException {
+    in.compact();
+    try {
+      return channel.read(in);
+    } finally {
+      in.flip();
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    channel.close();
+  }
+}

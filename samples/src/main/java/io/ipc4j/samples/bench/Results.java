@@ -1,0 +1,59 @@
+package io.ipc4j.samples.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every figure of every round, by transport, workload and contestant. The ratio ipc4j/raw of a
+ * figure is the median of the per-round ratios: the two contestants of one round ran back to back
+ * under the same load, so pairing them cancels more of a shared machine's drift than a ratio of
+ * medians would.
+ */
+final class Results {
+  private final Map<String, List<Map<String, Double>>> rounds = new LinkedHashMap<>();
+
+  void add(
+      String transport, Workload workload, Contestant contestant, Map<String, Double> figures) {
+    rounds
+        .computeIfAbsent(key(transport, workload, contestant), k -> new ArrayList<>())
+        .add(figures);
+  }
+
+  /** The figures of each round, in the order they ran. */
+  List<Map<String, Double>> rounds(String transport, Workload workload, Contestant contestant) {
+    return rounds.getOrDefault(key(transport, workload, contestant), List.of());
+  }
+
+  double median(String transport, Workload workload, Contestant contestant, String figure) {
+    return median(
+        rounds(transport, workload, contestant).stream().mapToDouble(f -> f.get(figure)).toArray());
+  }
+
+  double ratio(String transport, Workload workload, String figure) {
+    List<Map<String, Double>> a = rounds(transport, workload, Contestant.IPC4J);
+    List<Map<String, Double>> b = rounds(transport, workload, Contestant.RAW);
+    int n = Math.min(a.size(), b.size());
+    double[] ratios = new double[n];
+    for (int i = 0; i < n; i++) {
+      ratios[i] = a.get(i).get(figure) / b.get(i).get(figure);
+    }
+    return median(ratios);
+  }
+
+  private static double median(double[] values) {
+    if (values.length == 0) {
+      return Double.NaN;
+    }
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int mid = sorted.length / 2;
+    return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  }
+
+  private static String key(String transport, Workload workload, Contestant contestant) {
+    return transport + " " + workload.label + " " + contestant.label();
+  }
+}
