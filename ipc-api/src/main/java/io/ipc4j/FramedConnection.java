@@ -26,6 +26,14 @@ final class FramedConnection implements MessageConnection, Drainable {
   private static final int MAX_BUFFER = 64 * 1024;
   private static final int FIRST_CHUNK = 64 * 1024;
 
+  /**
+   * From this many missing bytes of a message on, read them straight into the destination: a copy
+   * through the buffer would cost more than the system call it might save. (Comparing with the
+   * buffer's capacity instead made every 64 KiB message take the copy once the buffer had grown to
+   * 64 KiB.)
+   */
+  private static final int DIRECT_READ = 8 * 1024;
+
   private final SocketConnection stream;
   private final int maxMessageSize;
 
@@ -169,7 +177,7 @@ final class FramedConnection implements MessageConnection, Drainable {
   private int readInto(ByteBuffer dst, long missing, long length) throws IOException {
     int want = (int) Math.min(missing, dst.remaining());
     if (!in.hasRemaining()) {
-      if (want >= in.capacity()) {
+      if (want >= DIRECT_READ) {
         int limit = dst.limit();
         dst.limit(dst.position() + want);
         try {
