@@ -54,6 +54,7 @@ public final class IpcServer implements Closeable {
   private static final long REFUSAL_LOG_INTERVAL = TimeUnit.SECONDS.toNanos(1);
   private static final long ACCEPT_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   private static final long AFTER_FORCE_CLOSE_NANOS = TimeUnit.SECONDS.toNanos(2);
+  private static final long SETTLE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
   private final ServedListener<? extends Closeable> listener;
   private final Endpoint endpoint;
@@ -127,10 +128,11 @@ public final class IpcServer implements Closeable {
   }
 
   /**
-   * Closes the server gracefully: stops accepting, lets handlers finish within the grace period,
-   * then closes the remaining connections and waits briefly for their handlers to return. Returns
-   * once every handler has returned or that wait has run out. Idempotent; a second caller waits
-   * like the first.
+   * Closes the server gracefully: stops accepting; after a short settle (200 ms at most) in which
+   * requests already on their way are read, ends message conversations at their next boundary; lets
+   * handlers finish within the grace period (counted from the start), then closes the remaining
+   * connections and waits briefly for their handlers to return. Returns once every handler has
+   * returned or that wait has run out. Idempotent; a second caller waits like the first.
    */
   @Override
   public void close() throws IOException {
@@ -145,10 +147,15 @@ public final class IpcServer implements Closeable {
       failure = e;
     }
     joinAcceptor();
-    for (Session s : sessions) {
-      s.drain();
+    long start = System.nanoTime();
+    // Let bytes already on their way be read before idle conversations are ended: a request
+    // sitting in a socket buffer, not yet read by its handler, looks idle and would be lost.
+    if (!awaitSessions(start + Math.min(graceNanos, SETTLE_NANOS))) {
+      for (Session s : sessions) {
+        s.drain();
+      }
     }
-    if (!awaitSessions(System.nanoTime() + graceNanos)) {
+    if (!awaitSessions(start + graceNanos)) {
       for (Session s : sessions) {
         s.forceClose();
       }
