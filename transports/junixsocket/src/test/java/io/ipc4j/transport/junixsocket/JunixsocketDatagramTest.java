@@ -27,17 +27,14 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.function.LongSupplier;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.newsclub.net.unix.AFUNIXDatagramChannel;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 
@@ -45,44 +42,18 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
 @Timeout(30)
 class JunixsocketDatagramTest {
   private final JunixsocketTransportProvider provider = new JunixsocketTransportProvider();
-  private final List<Path> directories = new ArrayList<>();
-  private final List<AutoCloseable> resources = new ArrayList<>();
-
-  @AfterEach
-  void cleanUp() throws Exception {
-    for (int i = resources.size() - 1; i >= 0; i--) {
-      resources.get(i).close();
-    }
-    for (Path dir : directories) {
-      try (Stream<Path> all = Files.walk(dir)) {
-        for (Path p : all.sorted(Comparator.reverseOrder()).toArray(Path[]::new)) {
-          Files.deleteIfExists(p);
-        }
-      }
-    }
-  }
-
-  private <T extends AutoCloseable> T closeAfter(T resource) {
-    resources.add(resource);
-    return resource;
-  }
-
-  private Path newDirectory() throws IOException {
-    Path dir = Files.createTempDirectory(Path.of("/tmp"), "ipc4j-jg-");
-    directories.add(dir);
-    return dir;
-  }
+  @RegisterExtension final TestResources fixture = new TestResources("ipc4j-jg-");
 
   private static Endpoint newAbstractEndpoint() {
     return TestEndpoints.newAbstractEndpoint().withScheme("unixgram");
   }
 
   private Endpoint newPathEndpoint() throws IOException {
-    return Endpoint.parse("unixgram://" + newDirectory().resolve("g.sock"));
+    return Endpoint.parse("unixgram://" + fixture.newDirectory().resolve("g.sock"));
   }
 
   private DatagramSocket bind(Endpoint endpoint) throws IOException {
-    return closeAfter(provider.bindDatagram(endpoint, IpcOptions.DEFAULTS));
+    return fixture.closeAfter(provider.bindDatagram(endpoint, IpcOptions.DEFAULTS));
   }
 
   private static ByteBuffer ascii(String s) {
@@ -175,8 +146,8 @@ class JunixsocketDatagramTest {
   void connectedClientIsBoundToAFreshAbstractNameThePeerCanAnswer() throws Exception {
     Endpoint server = newAbstractEndpoint();
     DatagramSocket s = bind(server);
-    DatagramSocket c1 = closeAfter(provider.connectDatagram(server, IpcOptions.DEFAULTS));
-    DatagramSocket c2 = closeAfter(provider.connectDatagram(server, IpcOptions.DEFAULTS));
+    DatagramSocket c1 = fixture.closeAfter(provider.connectDatagram(server, IpcOptions.DEFAULTS));
+    DatagramSocket c2 = fixture.closeAfter(provider.connectDatagram(server, IpcOptions.DEFAULTS));
     assertEquals(Optional.of(server), c1.remoteEndpoint());
     assertTrue(c1.localEndpoint().isAbstract(), c1.localEndpoint().toString());
     assertEquals("unixgram", c1.localEndpoint().scheme());
@@ -199,7 +170,7 @@ class JunixsocketDatagramTest {
         assertThrows(
             ConnectException.class, () -> provider.connectDatagram(nobody, IpcOptions.DEFAULTS));
     assertEquals(nobody + ": connection refused", refused.getMessage());
-    Endpoint gone = Endpoint.parse("unixgram://" + newDirectory().resolve("gone.sock"));
+    Endpoint gone = Endpoint.parse("unixgram://" + fixture.newDirectory().resolve("gone.sock"));
     ConnectException missing =
         assertThrows(
             ConnectException.class, () -> provider.connectDatagram(gone, IpcOptions.DEFAULTS));
@@ -215,7 +186,7 @@ class JunixsocketDatagramTest {
     PortUnreachableException e =
         assertThrows(PortUnreachableException.class, () -> a.send(ascii("lost"), vanished));
     assertEquals(vanished + ": connection refused (nobody is bound there)", e.getMessage());
-    Endpoint missing = Endpoint.parse("unixgram://" + newDirectory().resolve("none.sock"));
+    Endpoint missing = Endpoint.parse("unixgram://" + fixture.newDirectory().resolve("none.sock"));
     PortUnreachableException m =
         assertThrows(PortUnreachableException.class, () -> a.send(ascii("lost"), missing));
     assertEquals(missing + ": no such file or directory (nobody is bound there)", m.getMessage());
@@ -260,7 +231,7 @@ class JunixsocketDatagramTest {
     LongSupplier allocatedBytes = allocationCounter();
     Endpoint to = newAbstractEndpoint();
     DatagramSocket server = bind(to);
-    DatagramSocket client = closeAfter(provider.connectDatagram(to, IpcOptions.DEFAULTS));
+    DatagramSocket client = fixture.closeAfter(provider.connectDatagram(to, IpcOptions.DEFAULTS));
     ByteBuffer m = ByteBuffer.allocateDirect(16);
     ByteBuffer dst = ByteBuffer.allocateDirect(64);
     long allocated = 0;

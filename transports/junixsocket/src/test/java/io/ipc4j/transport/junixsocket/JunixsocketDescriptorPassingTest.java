@@ -26,15 +26,12 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -45,33 +42,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(30)
 class JunixsocketDescriptorPassingTest {
   private final JunixsocketTransportProvider provider = new JunixsocketTransportProvider();
-  private final List<Path> directories = new ArrayList<>();
-  private final List<AutoCloseable> resources = new ArrayList<>();
+  @RegisterExtension final TestResources fixture = new TestResources("ipc4j-jd-");
   private Endpoint connected;
-
-  @AfterEach
-  void cleanUp() throws Exception {
-    for (int i = resources.size() - 1; i >= 0; i--) {
-      resources.get(i).close();
-    }
-    for (Path dir : directories) {
-      try (Stream<Path> all = Files.walk(dir)) {
-        for (Path p : all.sorted(Comparator.reverseOrder()).toArray(Path[]::new)) {
-          Files.deleteIfExists(p);
-        }
-      }
-    }
-  }
-
-  private <T extends AutoCloseable> T closeAfter(T resource) {
-    resources.add(resource);
-    return resource;
-  }
 
   /** A file with {@code content} in a new directory. */
   private Path newFile(String content) throws IOException {
-    Path dir = Files.createTempDirectory(Path.of("/tmp"), "ipc4j-jd-");
-    directories.add(dir);
+    Path dir = fixture.newDirectory();
     return Files.writeString(dir.resolve("f.txt"), content);
   }
 
@@ -136,13 +112,14 @@ class JunixsocketDescriptorPassingTest {
     Endpoint endpoint = TestEndpoints.newAbstractEndpoint().withScheme(scheme);
     connected = endpoint;
     if (scheme.equals("unix")) {
-      StreamAcceptor acceptor = closeAfter(provider.listen(endpoint, IpcOptions.DEFAULTS));
-      Side client = closeAfter(side(provider.connect(endpoint, IpcOptions.DEFAULTS)));
-      return new Side[] {client, closeAfter(side(acceptor.accept()))};
+      StreamAcceptor acceptor = fixture.closeAfter(provider.listen(endpoint, IpcOptions.DEFAULTS));
+      Side client = fixture.closeAfter(side(provider.connect(endpoint, IpcOptions.DEFAULTS)));
+      return new Side[] {client, fixture.closeAfter(side(acceptor.accept()))};
     }
-    PacketAcceptor acceptor = closeAfter(provider.listenPacket(endpoint, IpcOptions.DEFAULTS));
-    Side client = closeAfter(side(provider.connectPacket(endpoint, IpcOptions.DEFAULTS)));
-    return new Side[] {client, closeAfter(side(acceptor.accept()))};
+    PacketAcceptor acceptor =
+        fixture.closeAfter(provider.listenPacket(endpoint, IpcOptions.DEFAULTS));
+    Side client = fixture.closeAfter(side(provider.connectPacket(endpoint, IpcOptions.DEFAULTS)));
+    return new Side[] {client, fixture.closeAfter(side(acceptor.accept()))};
   }
 
   private static String read(FileDescriptor fd) throws IOException {
@@ -260,9 +237,10 @@ class JunixsocketDescriptorPassingTest {
   void descriptorPassingThroughTheApi(String scheme) throws Exception {
     Endpoint endpoint = TestEndpoints.newAbstractEndpoint().withScheme(scheme);
     Listener<MessageConnection> listener =
-        closeAfter(Ipc.listenMessages(endpoint, TestEndpoints.JUNIXSOCKET));
-    MessageConnection client = closeAfter(Ipc.connectMessages(endpoint, TestEndpoints.JUNIXSOCKET));
-    MessageConnection server = closeAfter(listener.accept());
+        fixture.closeAfter(Ipc.listenMessages(endpoint, TestEndpoints.JUNIXSOCKET));
+    MessageConnection client =
+        fixture.closeAfter(Ipc.connectMessages(endpoint, TestEndpoints.JUNIXSOCKET));
+    MessageConnection server = fixture.closeAfter(listener.accept());
     DescriptorPassing sending = client.unwrap(DescriptorPassing.class).orElseThrow();
     DescriptorPassing receiving = server.unwrap(DescriptorPassing.class).orElseThrow();
     Path file = newFile("through the API over " + scheme);
@@ -292,7 +270,7 @@ class JunixsocketDescriptorPassingTest {
   void passesAnOpenFileToAnotherProcess(String scheme) throws Exception {
     Endpoint endpoint = TestEndpoints.newAbstractEndpoint().withScheme(scheme);
     Listener<MessageConnection> listener =
-        closeAfter(Ipc.listenMessages(endpoint, TestEndpoints.JUNIXSOCKET));
+        fixture.closeAfter(Ipc.listenMessages(endpoint, TestEndpoints.JUNIXSOCKET));
     List<String> command =
         List.of(
             ProcessHandle.current().info().command().orElseThrow(),
@@ -301,7 +279,7 @@ class JunixsocketDescriptorPassingTest {
             DescriptorChild.class.getName(),
             endpoint.toString());
     Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
-    closeAfter(child::destroyForcibly);
+    fixture.closeAfter(child::destroyForcibly);
     // Should the child fail before it connects, closing the listener ends the accept.
     child.onExit().thenRun(() -> closeQuietly(listener));
     String content = "from process " + ProcessHandle.current().pid() + " over " + scheme;

@@ -29,16 +29,13 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.newsclub.net.unix.AFSocketImpl;
@@ -50,49 +47,24 @@ import org.newsclub.net.unix.FileDescriptorCast;
 @Timeout(30)
 class JunixsocketPacketTest {
   private final JunixsocketTransportProvider provider = new JunixsocketTransportProvider();
-  private final List<Path> directories = new ArrayList<>();
-  private final List<AutoCloseable> resources = new ArrayList<>();
-
-  @AfterEach
-  void cleanUp() throws Exception {
-    for (int i = resources.size() - 1; i >= 0; i--) {
-      resources.get(i).close();
-    }
-    for (Path dir : directories) {
-      try (Stream<Path> all = Files.walk(dir)) {
-        for (Path p : all.sorted(Comparator.reverseOrder()).toArray(Path[]::new)) {
-          Files.deleteIfExists(p);
-        }
-      }
-    }
-  }
-
-  private <T extends AutoCloseable> T closeAfter(T resource) {
-    resources.add(resource);
-    return resource;
-  }
-
-  private Path newDirectory() throws IOException {
-    Path dir = Files.createTempDirectory(Path.of("/tmp"), "ipc4j-jp-");
-    directories.add(dir);
-    return dir;
-  }
+  @RegisterExtension final TestResources fixture = new TestResources("ipc4j-jp-");
 
   private static Endpoint newAbstractEndpoint() {
     return TestEndpoints.newAbstractEndpoint().withScheme("unixpacket");
   }
 
   private Endpoint newPathEndpoint() throws IOException {
-    return Endpoint.parse("unixpacket://" + newDirectory().resolve("p.sock"));
+    return Endpoint.parse("unixpacket://" + fixture.newDirectory().resolve("p.sock"));
   }
 
   /** A listener on {@code endpoint}, a client and the server side. */
   private record Pair(PacketAcceptor acceptor, PacketSocket client, PacketSocket server) {}
 
   private Pair connect(Endpoint endpoint) throws IOException {
-    PacketAcceptor acceptor = closeAfter(provider.listenPacket(endpoint, IpcOptions.DEFAULTS));
-    PacketSocket client = closeAfter(provider.connectPacket(endpoint, IpcOptions.DEFAULTS));
-    PacketSocket server = closeAfter(acceptor.accept());
+    PacketAcceptor acceptor =
+        fixture.closeAfter(provider.listenPacket(endpoint, IpcOptions.DEFAULTS));
+    PacketSocket client = fixture.closeAfter(provider.connectPacket(endpoint, IpcOptions.DEFAULTS));
+    PacketSocket server = fixture.closeAfter(acceptor.accept());
     return new Pair(acceptor, client, server);
   }
 
@@ -219,7 +191,7 @@ class JunixsocketPacketTest {
     Pair p = connect(newAbstractEndpoint());
     AFUNIXDatagramChannel channel = p.client().unwrap(AFUNIXDatagramChannel.class).orElseThrow();
     RawSend raw = new RawSend(FileDescriptorCast.duplicating(channel.getFileDescriptor()));
-    closeAfter(raw::release);
+    fixture.closeAfter(raw::release);
     p.client().send(ByteBuffer.wrap(new byte[] {1}));
     raw.emptyPacket();
     p.client().send(ByteBuffer.wrap(new byte[] {2}));
@@ -349,12 +321,12 @@ class JunixsocketPacketTest {
             .set(StandardIpcOptions.BACKLOG, 1)
             .set(StandardIpcOptions.CONNECT_TIMEOUT, Duration.ofMillis(200))
             .build();
-    closeAfter(provider.listenPacket(endpoint, options));
+    fixture.closeAfter(provider.listenPacket(endpoint, options));
     SocketTimeoutException timeout = null;
     for (int i = 0; i < 10 && timeout == null; i++) {
       long start = System.nanoTime();
       try {
-        closeAfter(provider.connectPacket(endpoint, options));
+        fixture.closeAfter(provider.connectPacket(endpoint, options));
       } catch (SocketTimeoutException e) {
         long elapsed = Duration.ofNanos(System.nanoTime() - start).toMillis();
         assertTrue(elapsed >= 190 && elapsed < 5000, "timed out after " + elapsed + " ms");
@@ -370,12 +342,12 @@ class JunixsocketPacketTest {
   void waitingConnectSucceedsWhenBacklogFreesUp() throws Exception {
     Endpoint endpoint = newAbstractEndpoint();
     IpcOptions options = IpcOptions.of(StandardIpcOptions.BACKLOG, 1);
-    PacketAcceptor acceptor = closeAfter(provider.listenPacket(endpoint, options));
+    PacketAcceptor acceptor = fixture.closeAfter(provider.listenPacket(endpoint, options));
     IpcOptions quick = options.with(StandardIpcOptions.CONNECT_TIMEOUT, Duration.ofMillis(50));
     boolean full = false;
     for (int i = 0; i < 10 && !full; i++) {
       try {
-        closeAfter(provider.connectPacket(endpoint, quick));
+        fixture.closeAfter(provider.connectPacket(endpoint, quick));
       } catch (SocketTimeoutException e) {
         full = true;
       }
@@ -384,8 +356,8 @@ class JunixsocketPacketTest {
     Background<PacketSocket> waiting =
         Background.platform("connect", () -> provider.connectPacket(endpoint, options));
     assertTrue(waiting.awaitBlocked(), "connect should wait for room in the backlog");
-    closeAfter(acceptor.accept());
-    PacketSocket connected = closeAfter(waiting.get());
+    fixture.closeAfter(acceptor.accept());
+    PacketSocket connected = fixture.closeAfter(waiting.get());
     assertEquals(endpoint, connected.remoteEndpoint());
     connected.send(ByteBuffer.wrap(new byte[] {1}));
   }
@@ -397,7 +369,7 @@ class JunixsocketPacketTest {
         assertThrows(
             ConnectException.class, () -> provider.connectPacket(nobody, IpcOptions.DEFAULTS));
     assertEquals(nobody + ": connection refused", refused.getMessage());
-    Endpoint gone = Endpoint.parse("unixpacket://" + newDirectory().resolve("gone.sock"));
+    Endpoint gone = Endpoint.parse("unixpacket://" + fixture.newDirectory().resolve("gone.sock"));
     ConnectException missing =
         assertThrows(
             ConnectException.class, () -> provider.connectPacket(gone, IpcOptions.DEFAULTS));
@@ -407,7 +379,8 @@ class JunixsocketPacketTest {
   @Test
   void abstractNameInUseFailsWithAddressInUseNamingIt() throws Exception {
     Endpoint endpoint = newAbstractEndpoint();
-    PacketAcceptor holder = closeAfter(provider.listenPacket(endpoint, IpcOptions.DEFAULTS));
+    PacketAcceptor holder =
+        fixture.closeAfter(provider.listenPacket(endpoint, IpcOptions.DEFAULTS));
     AddressInUseException e =
         assertThrows(
             AddressInUseException.class,
@@ -416,7 +389,7 @@ class JunixsocketPacketTest {
         endpoint + ": address in use: a live socket holds the abstract name", e.getMessage());
     assertTrue(e.holderAlive());
     // The holder keeps serving. (Finding it alive took a connection, which ends at once.)
-    PacketSocket client = closeAfter(provider.connectPacket(endpoint, IpcOptions.DEFAULTS));
+    PacketSocket client = fixture.closeAfter(provider.connectPacket(endpoint, IpcOptions.DEFAULTS));
     client.send(ByteBuffer.wrap(new byte[] {42}));
     assertEquals(42, acceptUntilData(holder));
   }
@@ -424,7 +397,8 @@ class JunixsocketPacketTest {
   @Test
   void liveSocketPathIsNeitherTakenOverNorDeleted() throws Exception {
     Endpoint endpoint = newPathEndpoint();
-    PacketAcceptor holder = closeAfter(provider.listenPacket(endpoint, IpcOptions.DEFAULTS));
+    PacketAcceptor holder =
+        fixture.closeAfter(provider.listenPacket(endpoint, IpcOptions.DEFAULTS));
     Object inode = Files.getAttribute(endpoint.path(), "unix:ino");
     AddressInUseException e =
         assertThrows(
@@ -434,7 +408,7 @@ class JunixsocketPacketTest {
     assertEquals(
         endpoint + ": address in use: a live socket listens at " + endpoint.path(), e.getMessage());
     assertEquals(inode, Files.getAttribute(endpoint.path(), "unix:ino"), "the holder's file");
-    PacketSocket client = closeAfter(provider.connectPacket(endpoint, IpcOptions.DEFAULTS));
+    PacketSocket client = fixture.closeAfter(provider.connectPacket(endpoint, IpcOptions.DEFAULTS));
     client.send(ByteBuffer.wrap(new byte[] {7}));
     assertEquals(7, acceptUntilData(holder));
   }
@@ -455,8 +429,8 @@ class JunixsocketPacketTest {
     Path keep = Files.createLink(stale.path().resolveSibling("keep"), stale.path());
     first.close();
     Files.move(keep, stale.path());
-    PacketAcceptor second = closeAfter(provider.listenPacket(stale, IpcOptions.DEFAULTS));
-    PacketSocket client = closeAfter(provider.connectPacket(stale, IpcOptions.DEFAULTS));
+    PacketAcceptor second = fixture.closeAfter(provider.listenPacket(stale, IpcOptions.DEFAULTS));
+    PacketSocket client = fixture.closeAfter(provider.connectPacket(stale, IpcOptions.DEFAULTS));
     client.send(ByteBuffer.wrap(new byte[] {5}));
     assertEquals(5, acceptUntilData(second));
   }
@@ -464,7 +438,7 @@ class JunixsocketPacketTest {
   /** Accepts until a connection carries a byte, skipping the ones that end at once. */
   private int acceptUntilData(PacketAcceptor acceptor) throws IOException {
     for (int i = 0; i < 3; i++) {
-      PacketSocket s = closeAfter(acceptor.accept());
+      PacketSocket s = fixture.closeAfter(acceptor.accept());
       ByteBuffer b = ByteBuffer.allocate(1);
       if (s.receive(b) > 0) {
         return b.get(0);

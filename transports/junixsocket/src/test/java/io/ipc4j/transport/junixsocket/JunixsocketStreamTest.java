@@ -33,15 +33,13 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.newsclub.net.unix.AFUNIXServerSocketChannel;
 import org.newsclub.net.unix.AFUNIXSocketChannel;
 
@@ -50,33 +48,7 @@ class JunixsocketStreamTest {
   private static final IpcOptions JUNIXSOCKET = TestEndpoints.JUNIXSOCKET;
 
   private final JunixsocketTransportProvider provider = new JunixsocketTransportProvider();
-  private final List<Path> directories = new ArrayList<>();
-  private final List<AutoCloseable> resources = new ArrayList<>();
-
-  @AfterEach
-  void cleanUp() throws Exception {
-    for (int i = resources.size() - 1; i >= 0; i--) {
-      resources.get(i).close();
-    }
-    for (Path dir : directories) {
-      try (Stream<Path> all = Files.walk(dir)) {
-        for (Path p : all.sorted(Comparator.reverseOrder()).toArray(Path[]::new)) {
-          Files.deleteIfExists(p);
-        }
-      }
-    }
-  }
-
-  private <T extends AutoCloseable> T closeAfter(T resource) {
-    resources.add(resource);
-    return resource;
-  }
-
-  private Path newDirectory() throws IOException {
-    Path dir = Files.createTempDirectory(Path.of("/tmp"), "ipc4j-jx-");
-    directories.add(dir);
-    return dir;
-  }
+  @RegisterExtension final TestResources fixture = new TestResources("ipc4j-jx-");
 
   private static Endpoint newAbstractEndpoint() {
     return TestEndpoints.newAbstractEndpoint();
@@ -84,7 +56,7 @@ class JunixsocketStreamTest {
 
   @Test
   void roundTripsOverSocketPathWhenForced() throws Exception {
-    Path path = newDirectory().resolve("s.sock");
+    Path path = fixture.newDirectory().resolve("s.sock");
     Endpoint endpoint = Endpoint.parse("unix://" + path);
     try (Listener<StreamConnection> listener = Ipc.listen(endpoint, JUNIXSOCKET);
         StreamConnection client = Ipc.connect(endpoint, JUNIXSOCKET);
@@ -107,7 +79,7 @@ class JunixsocketStreamTest {
 
   @Test
   void leavesSocketPathsToTheJdkTransportByDefault() throws Exception {
-    Endpoint endpoint = Endpoint.parse("unix://" + newDirectory().resolve("s.sock"));
+    Endpoint endpoint = Endpoint.parse("unix://" + fixture.newDirectory().resolve("s.sock"));
     try (Listener<StreamConnection> listener = Ipc.listen(endpoint);
         StreamConnection client = Ipc.connect(endpoint);
         StreamConnection server = listener.accept()) {
@@ -136,7 +108,7 @@ class JunixsocketStreamTest {
 
   @Test
   void reportsPeerCredentialsWithProcessIdOnBothSidesOfPath() throws Exception {
-    Path path = newDirectory().resolve("s.sock");
+    Path path = fixture.newDirectory().resolve("s.sock");
     Endpoint endpoint = Endpoint.parse("unix://" + path);
     try (Listener<StreamConnection> listener = Ipc.listen(endpoint, JUNIXSOCKET);
         StreamConnection client = Ipc.connect(endpoint, JUNIXSOCKET);
@@ -150,7 +122,7 @@ class JunixsocketStreamTest {
   @Test
   void reportsPeerCredentialsWithProcessIdOnBothSidesOfAbstractName() throws Exception {
     Endpoint endpoint = newAbstractEndpoint();
-    long uid = ((Number) Files.getAttribute(newDirectory(), "unix:uid")).longValue();
+    long uid = ((Number) Files.getAttribute(fixture.newDirectory(), "unix:uid")).longValue();
     try (Listener<StreamConnection> listener = Ipc.listen(endpoint);
         StreamConnection client = Ipc.connect(endpoint);
         StreamConnection server = listener.accept()) {
@@ -199,7 +171,7 @@ class JunixsocketStreamTest {
 
   @Test
   void liveSocketPathIsNeitherTakenOverNorDeleted() throws Exception {
-    Path path = newDirectory().resolve("s.sock");
+    Path path = fixture.newDirectory().resolve("s.sock");
     Endpoint endpoint = Endpoint.parse("unix://" + path);
     try (Listener<StreamConnection> holder = Ipc.listen(endpoint, JUNIXSOCKET)) {
       Object inode = Files.getAttribute(path, "unix:ino");
@@ -216,7 +188,7 @@ class JunixsocketStreamTest {
 
   @Test
   void regularFileAtPathIsNeverReplaced() throws Exception {
-    Path path = newDirectory().resolve("s.sock");
+    Path path = fixture.newDirectory().resolve("s.sock");
     Files.writeString(path, "precious");
     Endpoint endpoint = Endpoint.parse("unix://" + path);
     AddressInUseException e =
@@ -229,10 +201,12 @@ class JunixsocketStreamTest {
   @Test
   void listenerTurnsOffJunixsocketTakeoverAndDeletion() throws Exception {
     StreamAcceptor path =
-        closeAfter(
+        fixture.closeAfter(
             provider.listen(
-                Endpoint.parse("unix://" + newDirectory().resolve("s.sock")), IpcOptions.DEFAULTS));
-    StreamAcceptor name = closeAfter(provider.listen(newAbstractEndpoint(), IpcOptions.DEFAULTS));
+                Endpoint.parse("unix://" + fixture.newDirectory().resolve("s.sock")),
+                IpcOptions.DEFAULTS));
+    StreamAcceptor name =
+        fixture.closeAfter(provider.listen(newAbstractEndpoint(), IpcOptions.DEFAULTS));
     for (StreamAcceptor a : List.of(path, name)) {
       for (AFUNIXServerSocketChannel channel : ((JunixsocketStreamAcceptor) a).channels()) {
         assertFalse(channel.socket().getReuseAddress(), "SO_REUSEADDR of " + channel);
@@ -249,7 +223,7 @@ class JunixsocketStreamTest {
   @Test
   void closingListenerBoundInPlaceLeavesReplacementFile() throws Exception {
     // A 97-byte directory leaves no room for the private directory but 8 bytes for the name.
-    Path base = newDirectory();
+    Path base = fixture.newDirectory();
     Path dir = Files.createDirectory(base.resolve("d".repeat(97 - base.toString().length() - 1)));
     Path path = dir.resolve("s".repeat(Endpoint.maxUnixPathBytes() - 97 - 1));
     StreamAcceptor acceptor =
@@ -274,14 +248,14 @@ class JunixsocketStreamTest {
 
   @Test
   void connectingToMissingPathFailsWithConnectExceptionNamingEndpoint() throws Exception {
-    Endpoint gone = Endpoint.parse("unix://" + newDirectory().resolve("gone.sock"));
+    Endpoint gone = Endpoint.parse("unix://" + fixture.newDirectory().resolve("gone.sock"));
     ConnectException e = assertThrows(ConnectException.class, () -> Ipc.connect(gone, JUNIXSOCKET));
     assertEquals(gone + ": no such file or directory", e.getMessage());
   }
 
   @Test
   void connectingToStaleSocketFailsWithConnectExceptionNamingEndpoint() throws Exception {
-    Endpoint endpoint = Endpoint.parse("unix://" + newDirectory().resolve("s.sock"));
+    Endpoint endpoint = Endpoint.parse("unix://" + fixture.newDirectory().resolve("s.sock"));
     StreamAcceptor acceptor = provider.listen(endpoint, IpcOptions.DEFAULTS);
     Path link = endpoint.path().resolveSibling("stale.sock");
     Files.createLink(link, endpoint.path());
@@ -307,12 +281,12 @@ class JunixsocketStreamTest {
             .set(StandardIpcOptions.BACKLOG, 1)
             .set(StandardIpcOptions.CONNECT_TIMEOUT, Duration.ofMillis(200))
             .build();
-    closeAfter(provider.listen(endpoint, options));
+    fixture.closeAfter(provider.listen(endpoint, options));
     SocketTimeoutException timeout = null;
     for (int i = 0; i < 10 && timeout == null; i++) {
       long start = System.nanoTime();
       try {
-        closeAfter(provider.connect(endpoint, options));
+        fixture.closeAfter(provider.connect(endpoint, options));
       } catch (SocketTimeoutException e) {
         long elapsed = Duration.ofNanos(System.nanoTime() - start).toMillis();
         assertTrue(elapsed >= 190 && elapsed < 5000, "timed out after " + elapsed + " ms");
@@ -328,12 +302,12 @@ class JunixsocketStreamTest {
   void waitingConnectSucceedsWhenBacklogFreesUp() throws Exception {
     Endpoint endpoint = newAbstractEndpoint();
     IpcOptions options = IpcOptions.of(StandardIpcOptions.BACKLOG, 1);
-    StreamAcceptor acceptor = closeAfter(provider.listen(endpoint, options));
+    StreamAcceptor acceptor = fixture.closeAfter(provider.listen(endpoint, options));
     IpcOptions quick = options.with(StandardIpcOptions.CONNECT_TIMEOUT, Duration.ofMillis(50));
     boolean full = false;
     for (int i = 0; i < 10 && !full; i++) {
       try {
-        closeAfter(provider.connect(endpoint, quick));
+        fixture.closeAfter(provider.connect(endpoint, quick));
       } catch (SocketTimeoutException e) {
         full = true;
       }
@@ -342,17 +316,17 @@ class JunixsocketStreamTest {
     Background<StreamSocket> waiting =
         Background.platform("connect", () -> provider.connect(endpoint, options));
     assertTrue(waiting.awaitBlocked(), "connect should wait for room in the backlog");
-    closeAfter(acceptor.accept());
-    StreamSocket connected = closeAfter(waiting.get());
+    fixture.closeAfter(acceptor.accept());
+    StreamSocket connected = fixture.closeAfter(waiting.get());
     assertEquals(endpoint, connected.remoteEndpoint());
   }
 
   @Test
   void closingFromAnotherThreadFailsBlockedReadWithAsynchronousClose() throws Exception {
     Endpoint endpoint = newAbstractEndpoint();
-    StreamAcceptor acceptor = closeAfter(provider.listen(endpoint, IpcOptions.DEFAULTS));
-    StreamSocket client = closeAfter(provider.connect(endpoint, IpcOptions.DEFAULTS));
-    StreamSocket server = closeAfter(acceptor.accept());
+    StreamAcceptor acceptor = fixture.closeAfter(provider.listen(endpoint, IpcOptions.DEFAULTS));
+    StreamSocket client = fixture.closeAfter(provider.connect(endpoint, IpcOptions.DEFAULTS));
+    StreamSocket server = fixture.closeAfter(acceptor.accept());
     Background<Integer> read =
         Background.platform("read", () -> client.read(ByteBuffer.allocate(8)));
     assertTrue(read.awaitBlocked(), "read should block on a silent peer");
@@ -367,7 +341,8 @@ class JunixsocketStreamTest {
   void closingAcceptorFromAnotherThreadFailsBlockedAcceptWithAsynchronousClose() throws Exception {
     StreamAcceptor acceptor =
         provider.listen(
-            Endpoint.parse("unix://" + newDirectory().resolve("s.sock")), IpcOptions.DEFAULTS);
+            Endpoint.parse("unix://" + fixture.newDirectory().resolve("s.sock")),
+            IpcOptions.DEFAULTS);
     Background<StreamSocket> accept = Background.platform("accept", acceptor::accept);
     assertTrue(accept.awaitBlocked(), "accept should block");
     acceptor.close();
@@ -383,9 +358,9 @@ class JunixsocketStreamTest {
   @Test
   void gatheringWritesKeepOrderAcrossCoalescingLimit() throws Exception {
     Endpoint endpoint = newAbstractEndpoint();
-    StreamAcceptor acceptor = closeAfter(provider.listen(endpoint, IpcOptions.DEFAULTS));
-    StreamSocket client = closeAfter(provider.connect(endpoint, IpcOptions.DEFAULTS));
-    StreamSocket server = closeAfter(acceptor.accept());
+    StreamAcceptor acceptor = fixture.closeAfter(provider.listen(endpoint, IpcOptions.DEFAULTS));
+    StreamSocket client = fixture.closeAfter(provider.connect(endpoint, IpcOptions.DEFAULTS));
+    StreamSocket server = fixture.closeAfter(acceptor.accept());
     int limit = JunixsocketStreamSocket.COALESCE_LIMIT;
     byte[][] parts = {
       {}, {1}, {}, bytes(3, 1), bytes(limit - 5, 2), bytes(limit + 1, 3), {}, bytes(2, 4), {9}
@@ -421,9 +396,9 @@ class JunixsocketStreamTest {
   @Test
   void readsReturnEndOfStreamAfterShutdownInputEvenWithBytesQueued() throws Exception {
     Endpoint endpoint = newAbstractEndpoint();
-    StreamAcceptor acceptor = closeAfter(provider.listen(endpoint, IpcOptions.DEFAULTS));
-    StreamSocket client = closeAfter(provider.connect(endpoint, IpcOptions.DEFAULTS));
-    StreamSocket server = closeAfter(acceptor.accept());
+    StreamAcceptor acceptor = fixture.closeAfter(provider.listen(endpoint, IpcOptions.DEFAULTS));
+    StreamSocket client = fixture.closeAfter(provider.connect(endpoint, IpcOptions.DEFAULTS));
+    StreamSocket server = fixture.closeAfter(acceptor.accept());
     server.write(ByteBuffer.wrap("queued".getBytes(US_ASCII)));
     client.shutdownInput();
     assertEquals(-1, client.read(ByteBuffer.allocate(16)));
@@ -436,8 +411,8 @@ class JunixsocketStreamTest {
   @Test
   void writingToClosedPeerFailsWithIoExceptionNamingEndpoint() throws Exception {
     Endpoint endpoint = newAbstractEndpoint();
-    StreamAcceptor acceptor = closeAfter(provider.listen(endpoint, IpcOptions.DEFAULTS));
-    StreamSocket client = closeAfter(provider.connect(endpoint, IpcOptions.DEFAULTS));
+    StreamAcceptor acceptor = fixture.closeAfter(provider.listen(endpoint, IpcOptions.DEFAULTS));
+    StreamSocket client = fixture.closeAfter(provider.connect(endpoint, IpcOptions.DEFAULTS));
     acceptor.accept().close();
     IOException e =
         assertThrows(

@@ -20,13 +20,11 @@ import java.nio.channels.AsynchronousCloseException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ExecutionException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * junixsocket takes other code paths on virtual threads (Java 21+), where IpcServer runs its
@@ -35,23 +33,11 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class JunixsocketVirtualThreadTest {
   private final JunixsocketTransportProvider provider = new JunixsocketTransportProvider();
-  private final List<AutoCloseable> resources = new ArrayList<>();
+  @RegisterExtension final TestResources fixture = new TestResources("ipc4j-jv-");
 
   @BeforeEach
   void requireVirtualThreads() {
     assumeTrue(Background.virtualThreadsAvailable(), "virtual threads need Java 21+");
-  }
-
-  @AfterEach
-  void cleanUp() throws Exception {
-    for (int i = resources.size() - 1; i >= 0; i--) {
-      resources.get(i).close();
-    }
-  }
-
-  private <T extends AutoCloseable> T closeAfter(T resource) {
-    resources.add(resource);
-    return resource;
   }
 
   /** junixsocket's own connect retries a refused connection for as long as it may. */
@@ -79,11 +65,11 @@ class JunixsocketVirtualThreadTest {
   @Test
   void roundTripsAndUnblocksReadOnClose() throws Throwable {
     Endpoint endpoint = TestEndpoints.newAbstractEndpoint();
-    StreamAcceptor acceptor = closeAfter(provider.listen(endpoint, IpcOptions.DEFAULTS));
+    StreamAcceptor acceptor = fixture.closeAfter(provider.listen(endpoint, IpcOptions.DEFAULTS));
     Background<StreamSocket> connect =
         Background.virtual("connect", () -> provider.connect(endpoint, IpcOptions.DEFAULTS));
-    StreamSocket server = closeAfter(acceptor.accept());
-    StreamSocket client = closeAfter(connect.get());
+    StreamSocket server = fixture.closeAfter(acceptor.accept());
+    StreamSocket client = fixture.closeAfter(connect.get());
     Background<Integer> read =
         Background.virtual(
             "read",
@@ -107,11 +93,12 @@ class JunixsocketVirtualThreadTest {
   @Test
   void packetsRoundTripAndReceiveUnblocksOnClose() throws Throwable {
     Endpoint endpoint = TestEndpoints.newAbstractEndpoint().withScheme("unixpacket");
-    PacketAcceptor acceptor = closeAfter(provider.listenPacket(endpoint, IpcOptions.DEFAULTS));
+    PacketAcceptor acceptor =
+        fixture.closeAfter(provider.listenPacket(endpoint, IpcOptions.DEFAULTS));
     Background<PacketSocket> connect =
         Background.virtual("connect", () -> provider.connectPacket(endpoint, IpcOptions.DEFAULTS));
-    PacketSocket server = closeAfter(acceptor.accept());
-    PacketSocket client = closeAfter(connect.get());
+    PacketSocket server = fixture.closeAfter(acceptor.accept());
+    PacketSocket client = fixture.closeAfter(connect.get());
     Background<Integer> receive =
         Background.virtual("receive", () -> client.receive(ByteBuffer.allocate(4)));
     server.send(ByteBuffer.wrap(new byte[] {1, 2, 3}));
@@ -133,13 +120,13 @@ class JunixsocketVirtualThreadTest {
             .set(StandardIpcOptions.BACKLOG, 1)
             .set(StandardIpcOptions.CONNECT_TIMEOUT, Duration.ofMillis(200))
             .build();
-    closeAfter(provider.listen(endpoint, options));
+    fixture.closeAfter(provider.listen(endpoint, options));
     Throwable timeout = null;
     for (int i = 0; i < 10 && timeout == null; i++) {
       Background<StreamSocket> connect =
           Background.virtual("connect", () -> provider.connect(endpoint, options));
       try {
-        closeAfter(connect.get());
+        fixture.closeAfter(connect.get());
       } catch (ExecutionException e) {
         timeout = e.getCause();
       }
