@@ -29,9 +29,12 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>Threads: one platform thread accepts; each connection runs on a virtual thread on Java 21 and
- * later (see {@link StandardIpcOptions#VIRTUAL_THREADS}), a platform daemon thread otherwise.
- * Threads are named after the server's endpoint and the peer.
+ * <p>Threads: one platform thread accepts, and each connection runs on a thread of its own. The
+ * first {@link StandardIpcOptions#PLATFORM_THREADS} connections open at a time get platform daemon
+ * threads, which answer small requests fastest; on Java 21 and later the rest get virtual threads
+ * (see {@link StandardIpcOptions#VIRTUAL_THREADS}), which hold many idle connections cheaply.
+ * Without virtual threads every connection gets a platform daemon thread. Threads are named after
+ * the server's endpoint and the peer.
  *
  * <p>Peers: a {@link PeerAuthorizer} decides from the kernel's peer credentials whom to serve; on
  * an abstract Unix name only this process's user is served unless told otherwise. Datagram
@@ -64,6 +67,7 @@ public final class IpcServer implements Closeable {
   private final int maxConnections;
   private final long graceNanos;
   private final boolean virtualThreads;
+  private final int platformThreads;
 
   private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
   private final ReentrantLock lock = new ReentrantLock();
@@ -72,6 +76,10 @@ public final class IpcServer implements Closeable {
   private final AtomicLong sequence = new AtomicLong();
   private final Thread acceptor;
   private int active;
+
+  /** Connections on platform threads while virtual threads are in use; guarded by the lock. */
+  private int onPlatformThreads;
+
   private long lastRefusalLog;
 
   private IpcServer(Builder b, Listener<? extends Closeable> listener, Handler handler) {
@@ -87,7 +95,10 @@ public final class IpcServer implements Closeable {
     this.graceNanos = b.options.get(StandardIpcOptions.SHUTDOWN_GRACE).toNanos();
     // Transports whose blocking calls would pin a carrier get platform threads.
     this.virtualThreads =
-        b.options.get(StandardIpcOptions.VIRTUAL_THREADS) && this.listener.virtualThreads();
+        b.options.get(StandardIpcOptions.VIRTUAL_THREADS)
+            && this.listener.virtualThreads()
+            && IpcThreads.virtualThreadsAvailable();
+    this.platformThreads = b.options.get(StandardIpcOptions.PLATFORM_THREADS);
     this.acceptor = IpcThreads.platform("ipc4j-accept " + endpoint, this::acceptLoop, false);
   }
 
@@ -235,8 +246,15 @@ public final class IpcServer implements Closeable {
     }
     lock.lock();
     boolean full = active >= maxConnections;
+    boolean virtual = false;
     if (!full) {
       active++;
+      if (virtualThreads) {
+        virtual = onPlatformThreads >= platformThreads;
+        if (!virtual) {
+          onPlatformThreads++;
+        }
+      }
     }
     lock.unlock();
     if (full) {
@@ -246,11 +264,11 @@ public final class IpcServer implements Closeable {
           maxConnections + " connections open (maxConnections " + maxConnections + ")");
       return;
     }
-    Session session = new Session(connection, peer);
+    Session session = new Session(connection, peer, virtualThreads && !virtual);
     sessions.add(session);
     String name = "ipc4j-conn-" + sequence.incrementAndGet() + " " + endpoint + " <- " + peer;
     try {
-      IpcThreads.connection(name, () -> run(session), virtualThreads).start();
+      IpcThreads.connection(name, () -> run(session), virtual).start();
     } catch (RuntimeException | OutOfMemoryError e) {
       log.warn("{}: cannot start a thread for {}, closing it: {}", endpoint, peer, e.toString());
       finish(session);
@@ -308,6 +326,9 @@ public final class IpcServer implements Closeable {
     lock.lock();
     try {
       active--;
+      if (s.platformSlot) {
+        onPlatformThreads--;
+      }
       changed.signalAll();
     } finally {
       lock.unlock();
@@ -351,11 +372,16 @@ public final class IpcServer implements Closeable {
   private static final class Session {
     final Closeable connection;
     final Endpoint peer;
+
+    /** Whether it holds one of the platform threads kept for the first connections. */
+    final boolean platformSlot;
+
     volatile boolean forced;
 
-    Session(Closeable connection, Endpoint peer) {
+    Session(Closeable connection, Endpoint peer, boolean platformSlot) {
       this.connection = connection;
       this.peer = peer;
+      this.platformSlot = platformSlot;
     }
 
     static Endpoint peerOf(Closeable connection) {

@@ -30,6 +30,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -475,16 +476,64 @@ public abstract class ServerContract extends TransportContract {
   }
 
   @Test
-  void runsHandlersOnThreadsNamedAfterEndpointVirtualWhereJvmAndTransportAllow() throws Exception {
+  void runsAFirstConnectionOnAPlatformDaemonThreadNamedAfterTheEndpoint() throws Exception {
     HandlerThread t = handlerThread(options());
-    if (Runtime.version().feature() >= 21 && capabilities().contains(Capability.VIRTUAL_THREADS)) {
-      assertTrue(t.isVirtual(), "Java " + Runtime.version() + ": virtual thread " + t.name());
-    } else {
-      assertFalse(
-          t.isVirtual(),
-          "Java " + Runtime.version() + ", " + capabilities() + ": platform thread " + t.name());
-      assertTrue(t.daemon(), "platform handler threads are daemons");
+    assertFalse(t.isVirtual(), "Java " + Runtime.version() + ": platform thread " + t.name());
+    assertTrue(t.daemon(), "platform handler threads are daemons");
+  }
+
+  @Test
+  void runsFirstConnectionsOnPlatformThreadsAndTheRestOnVirtualWhereJvmAndTransportAllow()
+      throws Exception {
+    boolean virtualAllowed =
+        Runtime.version().feature() >= 21 && capabilities().contains(Capability.VIRTUAL_THREADS);
+    LinkedBlockingQueue<HandlerThread> threads = new LinkedBlockingQueue<>();
+    MessageHandler handler =
+        c -> {
+          Thread t = Thread.currentThread();
+          threads.add(new HandlerThread(t.getName(), t.isDaemon(), isVirtual(t)));
+          for (ByteBuffer m; (m = c.receive()) != null; ) {
+            if (US_ASCII.decode(m.duplicate()).toString().equals("bye")) {
+              return; // Ends this conversation: its thread is released.
+            }
+            c.send(m);
+          }
+        };
+    IpcServer server =
+        serveMessages(
+            options().with(StandardIpcOptions.PLATFORM_THREADS, 2), new Events(), handler);
+    List<MessageConnection> clients = new ArrayList<>();
+    List<HandlerThread> seen = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      MessageConnection c = client(server);
+      assertEchoes(c, "client " + i);
+      clients.add(c);
+      seen.add(threads.poll(STEP.toMillis(), TimeUnit.MILLISECONDS));
     }
+    assertFalse(seen.get(0).isVirtual(), "first connection: platform thread " + seen);
+    assertFalse(seen.get(1).isVirtual(), "second connection: platform thread " + seen);
+    assertTrue(seen.get(0).daemon() && seen.get(1).daemon(), "platform threads are daemons");
+    assertEquals(
+        virtualAllowed,
+        seen.get(2).isVirtual(),
+        "Java " + Runtime.version() + ", " + capabilities() + ": third connection " + seen);
+
+    clients.get(0).send(ByteBuffer.wrap("bye".getBytes(US_ASCII)));
+    awaitCondition(STEP, "the first conversation to end", () -> server.connectionCount() == 2);
+    MessageConnection fourth = client(server);
+    assertEchoes(fourth, "four");
+    HandlerThread reused = threads.poll(STEP.toMillis(), TimeUnit.MILLISECONDS);
+    assertFalse(reused.isVirtual(), "a freed platform slot is used again: " + reused);
+    assertEchoes(clients.get(2), "third still served");
+  }
+
+  @Test
+  void runsEveryConnectionOnVirtualThreadsWithNoPlatformThreadsWhereJvmAndTransportAllow()
+      throws Exception {
+    HandlerThread t = handlerThread(options().with(StandardIpcOptions.PLATFORM_THREADS, 0));
+    boolean virtualAllowed =
+        Runtime.version().feature() >= 21 && capabilities().contains(Capability.VIRTUAL_THREADS);
+    assertEquals(virtualAllowed, t.isVirtual(), "Java " + Runtime.version() + ": " + t.name());
   }
 
   @Test
