@@ -1,110 +1,213 @@
 package io.ipc4j.samples.bench;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Measures ipc4j against the same workload written directly on JDK channels, server and client in
- * separate JVMs, alternating ipc4j and raw round after round so that both see the same machine.
- * Prints medians and the ratio ipc4j/raw for every figure; {@code --json} writes every round.
+ * Measures ipc4j against the same workload written directly on JDK channels (and junixsocket where
+ * ipc4j uses it), server and client in separate JVMs, alternating ipc4j and raw turn after turn so
+ * that both see the same machine. Prints medians and the ratio ipc4j/raw for every figure; {@code
+ * --json} writes every round, {@code --plot} draws a chart.
  */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
     description = {
-      "Compare ipc4j with raw JDK channels (same framing, written by hand): ping-pong latency"
-          + " (64 B) and streaming throughput (64 B, 1 KiB, 64 KiB; one write per message) over"
-          + " tcp and unix, server and client in separate processes, rounds alternating ipc4j and"
-          + " raw. Absolute numbers depend on the machine and its load; compare the ratios."
+      "Compare ipc4j with raw JDK channels (junixsocket for unixpacket and unixgram): the same"
+          + " workloads written by hand, server and client in separate processes, turns"
+          + " alternating ipc4j and raw. Workloads (--workloads):",
+      "  pingpong-64         64 B echo latency; tcp unix unixpacket udp unixgram",
+      "  pingpong-64-pinned  the same, both processes on CPU 0 (taskset -c 0)",
+      "  stream-64, stream-1024, stream-65536: framed messages; tcp unix",
+      "  dgram-rate-64       datagrams sent, received per second, loss; udp unixgram",
+      "  connect-rate        connect, one ping-pong, close; tcp unix",
+      "  idle                N idle connections: server memory, a ping-pong each; unix",
+      "  idle-tcp            the same over tcp: only when asked for (~25 s a round)",
+      "Absolute numbers depend on the machine and its load; compare the ratios."
     })
-public final class Bench implements java.util.concurrent.Callable<Integer> {
+public final class Bench implements Callable<Integer> {
+  /** File descriptors a process needs besides its idle connections (JVM, jars, servers). */
+  private static final int SPARE_DESCRIPTORS = 256;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--quick", description = "Small counts: a smoke run, not a measurement.")
+  @Option(
+      names = "--quick",
+      description = "Small counts, one round: a smoke run, not a measurement.")
   boolean quick;
 
   @Option(
       names = "--rounds",
       paramLabel = "N",
-      defaultValue = "3",
       description =
-          "Rounds, each running every workload for ipc4j then raw (default: ${DEFAULT-VALUE}).")
-  int rounds;
+          "Rounds, each running every workload for ipc4j and raw (default: 3; 1 with --quick).")
+  Integer rounds;
+
+  @Option(
+      names = "--connections",
+      paramLabel = "N",
+      description =
+          "Idle connections held at once by the idle workload (default: 10,000; 200 with --quick).")
+  Integer connections;
+
+  @Option(
+      names = "--workloads",
+      paramLabel = "LIST",
+      split = ",",
+      description = "Run only these workloads, comma-separated (default: all but idle-tcp).")
+  List<String> only;
 
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
   Path json;
 
   @Option(
-      names = "--pin",
-      description = "Run server and client on one CPU (taskset -c 0): the library's own cost.")
-  boolean pin;
+      names = "--plot",
+      paramLabel = "FILE",
+      description = "Also draw latency percentiles and throughput ratios into a PNG file.")
+  Path plot;
 
   @Override
   public Integer call() throws Exception {
-    if (rounds < 1) {
+    int roundCount = rounds != null ? rounds : quick ? 1 : 3;
+    if (roundCount < 1) {
       throw new CommandLine.ParameterException(
-          spec.commandLine(), "--rounds must be at least 1: " + rounds);
+          spec.commandLine(), "--rounds must be at least 1: " + roundCount);
     }
     Scale scale = quick ? Scale.QUICK : Scale.FULL;
-    List<String> prefix = pinPrefix();
+    if (connections != null) {
+      if (connections < 1) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--connections must be at least 1: " + connections);
+      }
+      scale = scale.withConnections(connections);
+    }
+    List<Workload> workloads = selected();
+    if (workloads.stream().anyMatch(w -> w instanceof IdleScale)) {
+      requireDescriptors(scale.connections);
+    }
+    Map<Workload.Setting, List<String>> prefixes = new EnumMap<>(Workload.Setting.class);
+    prefixes.put(Workload.Setting.UNPINNED, List.of());
+    prefixes.put(Workload.Setting.OWN_SERVER, List.of());
+    List<String> taskset = taskset();
+    if (taskset.isEmpty() && workloads.removeIf(w -> w.setting == Workload.Setting.PINNED)) {
+      System.out.println("note: taskset not found on PATH, the pinned workloads are left out");
+    }
+    prefixes.put(Workload.Setting.PINNED, taskset);
+    if (plot != null) {
+      // Before any AWT class loads: the chart is drawn off screen, with or without a display.
+      System.setProperty("java.awt.headless", "true");
+    }
     Map<String, String> run = new LinkedHashMap<>();
     run.put("java", Runtime.version().toString());
     run.put("scale", scale.name);
-    run.put("rounds", Integer.toString(rounds));
-    run.put("pinned", Boolean.toString(!prefix.isEmpty()));
+    run.put("rounds", Integer.toString(roundCount));
+    run.put("connections", Integer.toString(scale.connections));
+    run.put("cpus", Integer.toString(Runtime.getRuntime().availableProcessors()));
     run.put("load_before", load());
     System.out.printf(
-        "ipc4j bench: %d rounds, %s scale, %s, Java %s, load average %s%n",
-        rounds,
+        "ipc4j bench: %d round%s, %s scale, Java %s, %d CPUs, load average %s%n",
+        roundCount,
+        roundCount == 1 ? "" : "s",
         scale.name,
-        prefix.isEmpty() ? "unpinned" : "both processes on CPU 0",
         Runtime.version(),
+        Runtime.getRuntime().availableProcessors(),
         run.get("load_before"));
     Results results = new Results();
+    long started = System.nanoTime();
     Path dir = Files.createTempDirectory(Path.of("/tmp"), "ipc4j-bench-");
     try {
-      for (int round = 1; round <= rounds; round++) {
+      for (int round = 1; round <= roundCount; round++) {
         long start = System.nanoTime();
-        new Round(scale, prefix, dir).run(results);
+        new Round(scale, workloads, prefixes, dir, round).run(results);
         System.out.printf(
             "round %d/%d done in %.1f s, load average %s%n",
-            round, rounds, (System.nanoTime() - start) / 1e9, load());
+            round, roundCount, (System.nanoTime() - start) / 1e9, load());
       }
     } finally {
       deleteTree(dir);
     }
+    run.put("seconds", String.format(Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e9));
     run.put("load_after", load());
     System.out.printf("load average after: %s%n%n", run.get("load_after"));
-    Report report = new Report(results, run);
+    Report report = new Report(results, workloads, run);
     report.printTable(System.out);
     if (json != null) {
       report.writeJson(json);
       System.out.println("wrote " + json);
     }
+    if (plot != null) {
+      new Plot(results, workloads).write(plot);
+      System.out.println("wrote " + plot);
+    }
     return 0;
   }
 
-  /** {@code taskset -c 0} if pinning was asked for and taskset exists; else nothing (noted). */
-  private List<String> pinPrefix() {
-    if (!pin) {
-      return List.of();
+  /** The workloads asked for with {@code --workloads}, in the bench's order; all by default. */
+  private List<Workload> selected() {
+    if (only == null || only.isEmpty()) {
+      return new ArrayList<>(Workloads.DEFAULT);
     }
+    for (String label : only) {
+      if (Workloads.ALL.stream().noneMatch(w -> w.label.equals(label))) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(),
+            "--workloads: no workload '" + label + "' (expected: " + Workloads.labels() + ")");
+      }
+    }
+    return Workloads.ALL.stream()
+        .filter(w -> only.contains(w.label))
+        .collect(Collectors.toCollection(ArrayList::new));
+  }
+
+  /**
+   * Fails unless a process may open enough files for {@code connections} idle connections. Child
+   * processes inherit this JVM's limit, which it raised to the hard limit when it started.
+   */
+  private void requireDescriptors(int connections) {
+    if (!(ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.UnixOperatingSystemMXBean)) {
+      return;
+    }
+    long limit =
+        ((com.sun.management.UnixOperatingSystemMXBean)
+                ManagementFactory.getOperatingSystemMXBean())
+            .getMaxFileDescriptorCount();
+    long needed = (long) connections + SPARE_DESCRIPTORS;
+    if (limit < needed) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          String.format(
+              Locale.ROOT,
+              "--connections %d needs %,d open files per process, but the limit here is %,d"
+                  + " (ulimit -Hn): lower --connections or raise the limit",
+              connections,
+              needed,
+              limit));
+    }
+  }
+
+  /** {@code taskset -c 0} if taskset exists on the PATH, else nothing. */
+  private static List<String> taskset() {
     String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
     for (String d : path.split(":")) {
       if (!d.isEmpty() && Files.isExecutable(Path.of(d, "taskset"))) {
         return List.of(Path.of(d, "taskset").toString(), "-c", "0");
       }
     }
-    System.out.println("note: --pin ignored, taskset not found on PATH");
     return List.of();
   }
 

@@ -58,10 +58,15 @@ final class ChildProcess implements AutoCloseable {
         });
   }
 
-  /** Starts {@code Peer ARGS...} on this JVM's class path, under {@code prefix} (taskset). */
-  static ChildProcess start(List<String> prefix, List<String> args) throws IOException {
+  /**
+   * Starts {@code Peer ARGS...} on this JVM's class path, under {@code prefix} (taskset), with
+   * {@code jvmOptions} (a heap limit).
+   */
+  static ChildProcess start(List<String> prefix, List<String> jvmOptions, List<String> args)
+      throws IOException {
     List<String> command = new ArrayList<>(prefix);
     command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.addAll(jvmOptions);
     if (Runtime.version().feature() >= 22) {
       // What the jar's manifest grants when run with -jar; a class path run needs the flag.
       command.add("--enable-native-access=ALL-UNNAMED");

@@ -6,10 +6,18 @@ import java.nio.ByteBuffer;
 
 /**
  * One connection that carries whole messages, as the workloads see it: ipc4j's {@code
- * MessageConnection} or the hand-written raw framing. A child process only ever uses one of the
- * two, so the call through this interface stays monomorphic and costs both contestants the same.
+ * MessageConnection} or the raw contestant's code for the transport. A child process only ever uses
+ * one contestant, and within a workload one transport, so the call through this interface costs
+ * both contestants the same.
  */
 interface Link extends Closeable {
+  /**
+   * How long a receive over a datagram transport waits before it fails with {@link
+   * java.net.SocketTimeoutException} and closes the link: a lost datagram must not hang a client.
+   * On loopback nothing should be lost; this only bounds the wait if something is.
+   */
+  long DATAGRAM_TIMEOUT_MILLIS = 500;
+
   /** Sends the remaining bytes of {@code message} as one message. */
   void send(ByteBuffer message) throws IOException;
 

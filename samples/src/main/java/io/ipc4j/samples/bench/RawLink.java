@@ -6,21 +6,27 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 
 /**
- * The raw contestant: the same wire format as ipc4j (a 4-byte big-endian length, then the payload)
- * written by hand on a blocking {@link SocketChannel}, the way a careful programmer would without a
- * library: one gathering write per message (header and payload in one system call), reads through a
- * reused direct buffer so that small messages cost one read for many, and large payloads read
- * straight into the caller's buffer. No locks, no checks beyond what the format needs: this is the
- * floor ipc4j is measured against.
+ * The raw contestant over streams: the same wire format as ipc4j (a 4-byte big-endian length, then
+ * the payload) written by hand on a blocking {@link SocketChannel}, the way a careful programmer
+ * would without a library: one gathering write per message (header and payload in one system call),
+ * reads through a reused direct buffer so that small messages cost one read for many, and large
+ * payloads read straight into the caller's buffer. The read buffer starts at 1 KiB when the first
+ * message is received and doubles (to 64 KiB) only while reads keep filling it, so that a server
+ * holding thousands of idle connections does not hold 64 KiB for each (ipc4j's framing does the
+ * same). No locks, no checks beyond what the format needs: this is the floor ipc4j is measured
+ * against.
  */
 final class RawLink implements Link {
   /** Payload bytes still missing above which reading straight into the caller's buffer pays. */
   private static final int DIRECT_READ = 8 * 1024;
 
+  private static final int FIRST_BUFFER = 1024;
+  private static final int LARGEST_BUFFER = 64 * 1024;
+
   private final SocketChannel channel;
   private final ByteBuffer header = ByteBuffer.allocateDirect(4);
   private final ByteBuffer[] frame = {header, null};
-  private final ByteBuffer in = ByteBuffer.allocateDirect(64 * 1024).flip();
+  private ByteBuffer in;
 
   RawLink(SocketChannel channel) {
     this.channel = channel;
@@ -38,6 +44,9 @@ final class RawLink implements Link {
 
   @Override
   public int receive(ByteBuffer dst) throws IOException {
+    if (in == null) {
+      in = ByteBuffer.allocateDirect(FIRST_BUFFER).flip();
+    }
     while (in.remaining() < 4) {
       if (fill() < 0) {
         if (in.hasRemaining()) {
@@ -76,11 +85,17 @@ final class RawLink implements Link {
 
   private int fill() throws IOException {
     in.compact();
+    int n;
     try {
-      return channel.read(in);
+      n = channel.read(in);
     } finally {
       in.flip();
     }
+    if (n > 0 && in.limit() == in.capacity() && in.capacity() < LARGEST_BUFFER) {
+      // The read filled the buffer: more was probably waiting. Grow, keeping what is unread.
+      in = ByteBuffer.allocateDirect(in.capacity() * 2).put(in).flip();
+    }
+    return n;
   }
 
   @Override

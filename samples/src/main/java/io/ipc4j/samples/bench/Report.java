@@ -14,40 +14,71 @@ import java.util.stream.Collectors;
 /** The bench's output: a table for people, JSON for tools. */
 final class Report {
   private final Results results;
+  private final List<Workload> workloads;
   private final Map<String, String> run;
 
   /** {@code run}: what describes the whole run (rounds, scale, load...), as strings. */
-  Report(Results results, Map<String, String> run) {
+  Report(Results results, List<Workload> workloads, Map<String, String> run) {
     this.results = results;
+    this.workloads = workloads;
     this.run = run;
   }
 
-  /** Medians over rounds for each contestant, and the median per-round ratio ipc4j/raw. */
+  /**
+   * Medians over rounds for each contestant, and the median per-round ratio ipc4j/raw, workload by
+   * workload; then a note for every echo or datagram lost.
+   */
   void printTable(PrintStream out) {
-    String format = "%-9s %-13s %-11s %12s %12s %9s%n";
-    out.printf(format, "transport", "workload", "figure", "ipc4j", "raw", "ipc4j/raw");
-    for (String transport : Peer.TRANSPORTS) {
-      for (Workload w : Workload.values()) {
-        for (String figure : w.figures) {
-          out.printf(
-              format,
-              transport,
-              w.label,
-              figure,
-              number(results.median(transport, w, Contestant.IPC4J, figure)),
-              number(results.median(transport, w, Contestant.RAW, figure)),
-              String.format(Locale.ROOT, "%.3f", results.ratio(transport, w, figure)));
+    String format = "%-10s %-18s %-14s %12s %12s %9s  %s";
+    out.println(
+        String.format(format, "transport", "workload", "figure", "ipc4j", "raw", "ipc4j/raw", "")
+            .stripTrailing());
+    for (Workload w : workloads) {
+      for (String transport : w.transports) {
+        for (Figure figure : w.figures) {
+          String row =
+              String.format(
+                  format,
+                  transport,
+                  w.label,
+                  figure.name(),
+                  number(results.median(transport, w, Contestant.IPC4J, figure.name())),
+                  number(results.median(transport, w, Contestant.RAW, figure.name())),
+                  ratio(results.ratio(transport, w, figure.name())),
+                  figure.lowerIsBetter() ? "lower is better" : "");
+          out.println(row.stripTrailing());
         }
       }
     }
-    out.println("(latency: lower is better; throughput: higher is better)");
+    for (Workload w : workloads) {
+      for (String transport : w.transports) {
+        if (w instanceof PingPong && results.anyAboveZero(transport, w, "lost")) {
+          out.println(note(transport, w, "lost", "echoes lost (timed out, not timed)"));
+        }
+      }
+    }
   }
 
-  /** One record per transport, workload and contestant: every round's figures, medians, ratios. */
+  private String note(String transport, Workload w, String figure, String what) {
+    StringBuilder b = new StringBuilder("note: " + transport + " " + w.label + ": " + what + ":");
+    for (Contestant c : Contestant.values()) {
+      b.append(' ').append(c.label()).append(' ');
+      b.append(
+          results.rounds(transport, w, c).stream()
+              .map(f -> String.format(Locale.ROOT, "%.0f", f.getOrDefault(figure, 0.0)))
+              .collect(Collectors.joining(",")));
+    }
+    return b.toString();
+  }
+
+  /**
+   * One record per transport, workload and contestant: every round's figures (with the counts that
+   * are not in the table), medians and ratios of the table's figures.
+   */
   void writeJson(Path file) throws IOException {
     List<String> records = new ArrayList<>();
-    for (String transport : Peer.TRANSPORTS) {
-      for (Workload w : Workload.values()) {
+    for (Workload w : workloads) {
+      for (String transport : w.transports) {
         for (Contestant c : Contestant.values()) {
           records.add(record(transport, w, c));
         }
@@ -73,16 +104,23 @@ final class Report {
             .collect(Collectors.joining(", ", "[", "]"));
     String medians =
         w.figures.stream()
-            .map(f -> quote(f) + ": " + json(results.median(transport, w, c, f)))
+            .map(f -> quote(f.name()) + ": " + json(results.median(transport, w, c, f.name())))
             .collect(Collectors.joining(", ", "{", "}"));
     String ratios =
         w.figures.stream()
-            .map(f -> quote(f) + ": " + json(results.ratio(transport, w, f)))
+            .map(f -> quote(f.name()) + ": " + json(results.ratio(transport, w, f.name())))
             .collect(Collectors.joining(", ", "{", "}"));
     return String.format(
-        "{\"transport\": %s, \"workload\": %s, \"contestant\": %s, \"message_bytes\": %d,"
-            + " \"rounds\": %s, \"median\": %s, \"ratio_ipc4j_to_raw\": %s}",
-        quote(transport), quote(w.label), quote(c.label()), w.messageSize, rounds, medians, ratios);
+        "{\"transport\": %s, \"workload\": %s, \"contestant\": %s, \"setting\": %s,"
+            + " \"message_bytes\": %d, \"rounds\": %s, \"median\": %s, \"ratio_ipc4j_to_raw\": %s}",
+        quote(transport),
+        quote(w.label),
+        quote(c.label()),
+        quote(w.setting.name().toLowerCase(Locale.ROOT)),
+        w.messageSize,
+        rounds,
+        medians,
+        ratios);
   }
 
   private static String object(Map<String, Double> figures) {
@@ -95,13 +133,20 @@ final class Report {
     return Double.isFinite(value) ? String.format(Locale.ROOT, "%.6g", value) : "null";
   }
 
-  private static String number(double value) {
+  static String number(double value) {
     if (!Double.isFinite(value)) {
       return "-";
     }
     return value >= 1000
         ? String.format(Locale.ROOT, "%,.0f", value)
         : String.format(Locale.ROOT, "%.1f", value);
+  }
+
+  private static String ratio(double value) {
+    if (Double.isNaN(value)) {
+      return "-";
+    }
+    return Double.isInfinite(value) ? "inf" : String.format(Locale.ROOT, "%.3f", value);
   }
 
   private static String quote(String s) {

@@ -10,7 +10,7 @@ import java.util.Map;
  * Every figure of every round, by transport, workload and contestant. The ratio ipc4j/raw of a
  * figure is the median of the per-round ratios: the two contestants of one round ran back to back
  * under the same load, so pairing them cancels more of a shared machine's drift than a ratio of
- * medians would.
+ * medians would. Two zeros (no loss on either side) make a ratio of 1.
  */
 final class Results {
   private final Map<String, List<Map<String, Double>>> rounds = new LinkedHashMap<>();
@@ -29,7 +29,9 @@ final class Results {
 
   double median(String transport, Workload workload, Contestant contestant, String figure) {
     return median(
-        rounds(transport, workload, contestant).stream().mapToDouble(f -> f.get(figure)).toArray());
+        rounds(transport, workload, contestant).stream()
+            .mapToDouble(f -> f.getOrDefault(figure, Double.NaN))
+            .toArray());
   }
 
   double ratio(String transport, Workload workload, String figure) {
@@ -38,9 +40,23 @@ final class Results {
     int n = Math.min(a.size(), b.size());
     double[] ratios = new double[n];
     for (int i = 0; i < n; i++) {
-      ratios[i] = a.get(i).get(figure) / b.get(i).get(figure);
+      double x = a.get(i).getOrDefault(figure, Double.NaN);
+      double y = b.get(i).getOrDefault(figure, Double.NaN);
+      ratios[i] = x == 0 && y == 0 ? 1 : x / y;
     }
     return median(ratios);
+  }
+
+  /** Whether any round of any contestant has a figure {@code figure} above zero. */
+  boolean anyAboveZero(String transport, Workload workload, String figure) {
+    for (Contestant c : Contestant.values()) {
+      for (Map<String, Double> f : rounds(transport, workload, c)) {
+        if (f.getOrDefault(figure, 0.0) > 0) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static double median(double[] values) {

@@ -1,97 +1,172 @@
 package io.ipc4j.samples.bench;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * One round: for each contestant a fresh server JVM and a fresh client JVM (so that neither
- * contestant's code warms up or pollutes the other's), then every workload on every transport, the
- * contestants taking turns workload by workload: ipc4j, raw, ipc4j, raw. Turns of seconds rather
- * than minutes keep both sides of each comparison under the same load on a shared machine. The
- * client that is not measuring waits on its standard input and costs nothing.
+ * One round: for each contestant and setting (unpinned, pinned) a fresh server JVM and a fresh
+ * client JVM (so that neither contestant's code warms up or pollutes the other's), then every
+ * workload on every transport, the contestants taking turns workload by workload: ipc4j, raw,
+ * ipc4j, raw in odd rounds and raw first in even ones. Turns of seconds rather than minutes keep
+ * both sides of each comparison under the same load on a shared machine. Processes that are not
+ * measuring wait on their standard input and cost nothing. A workload that needs a server of its
+ * own per turn ({@link Workload.Setting#OWN_SERVER}) gets it from {@link #startOwnServer}.
  */
 final class Round {
   /** Starting a JVM on a loaded machine can take seconds. */
-  private static final long START_SECONDS = 30;
+  static final long START_SECONDS = 30;
 
-  /** A workload takes a few seconds at full scale; allow for a slow, loaded machine. */
-  private static final long WORKLOAD_SECONDS = 120;
+  /** A turn takes a few seconds at full scale; allow for a slow, loaded machine. */
+  static final long TURN_SECONDS = 150;
 
   private final Scale scale;
-  private final List<String> prefix;
+  private final List<Workload> workloads;
+  private final Map<Workload.Setting, List<String>> prefixes;
   private final Path dir;
+  private final int number;
+  private final List<AutoCloseable> children = new ArrayList<>();
+  private int ownServers;
 
-  Round(Scale scale, List<String> prefix, Path dir) {
+  /**
+   * @param prefixes the command prefix of each setting's processes ({@code taskset -c 0} for the
+   *     pinned ones)
+   * @param dir where the servers' socket files go
+   * @param number this round's number, from 1
+   */
+  Round(
+      Scale scale,
+      List<Workload> workloads,
+      Map<Workload.Setting, List<String>> prefixes,
+      Path dir,
+      int number) {
     this.scale = scale;
-    this.prefix = prefix;
+    this.workloads = workloads;
+    this.prefixes = prefixes;
     this.dir = dir;
+    this.number = number;
   }
 
   void run(Results results) throws IOException, InterruptedException {
-    List<ChildProcess> children = new ArrayList<>();
     try {
-      Map<Contestant, ChildProcess> clients = new LinkedHashMap<>();
-      Map<Contestant, Map<String, String>> endpoints = new LinkedHashMap<>();
-      for (Contestant c : Contestant.values()) {
-        Path serverDir = dir.resolve(c.label());
-        java.nio.file.Files.createDirectories(serverDir);
-        ChildProcess server =
-            ChildProcess.start(prefix, List.of("server", c.label(), serverDir.toString()));
-        children.add(server);
-        endpoints.put(c, awaitEndpoints(server));
-        ChildProcess client = ChildProcess.start(prefix, List.of("client", c.label(), scale.name));
-        children.add(client);
-        clients.put(c, client);
+      Map<Workload.Setting, Map<Contestant, ServerProcess>> servers =
+          new EnumMap<>(Workload.Setting.class);
+      Map<Workload.Setting, Map<Contestant, ChildProcess>> clients =
+          new EnumMap<>(Workload.Setting.class);
+      for (Workload.Setting setting : List.of(Workload.Setting.UNPINNED, Workload.Setting.PINNED)) {
+        Map<Service, List<String>> serves = serves(setting);
+        boolean needed =
+            !serves.isEmpty()
+                || (setting == Workload.Setting.UNPINNED
+                    && workloads.stream().anyMatch(w -> w.setting == Workload.Setting.OWN_SERVER));
+        if (!needed) {
+          continue;
+        }
+        List<String> prefix = prefixes.get(setting);
+        for (Contestant c : Contestant.values()) {
+          if (!serves.isEmpty()) {
+            Path serverDir =
+                Files.createDirectories(
+                    dir.resolve(setting.name().toLowerCase() + "-" + c.label()));
+            ServerProcess server = ServerProcess.start(prefix, List.of(), c, serverDir, 0, serves);
+            children.add(server);
+            servers.computeIfAbsent(setting, s -> new LinkedHashMap<>()).put(c, server);
+          }
+          ChildProcess client =
+              ChildProcess.start(
+                  prefix,
+                  List.of(),
+                  List.of("client", c.label(), scale.name, Integer.toString(scale.connections)));
+          children.add(client);
+          clients.computeIfAbsent(setting, s -> new LinkedHashMap<>()).put(c, client);
+        }
       }
-      for (Workload w : Workload.values()) {
-        for (String transport : Peer.TRANSPORTS) {
-          for (Contestant c : Contestant.values()) {
-            String endpoint = endpoints.get(c).get(w.service + " " + transport);
-            clients.get(c).send(w.label + " " + transport + " " + endpoint);
-            long wait = START_SECONDS + WORKLOAD_SECONDS;
-            addResult(results, c, clients.get(c).nextLine(wait));
+      for (Map<Contestant, ServerProcess> bySetting : servers.values()) {
+        for (ServerProcess server : bySetting.values()) {
+          server.awaitReady(START_SECONDS);
+        }
+      }
+      for (Workload w : workloads) {
+        Workload.Setting setting =
+            w.setting == Workload.Setting.OWN_SERVER ? Workload.Setting.UNPINNED : w.setting;
+        for (String transport : w.transports) {
+          for (Contestant c : order()) {
+            ServerProcess server = servers.getOrDefault(setting, Map.of()).get(c);
+            Turn turn = new Turn(w, transport, c, scale, clients.get(setting).get(c), server, this);
+            long start = System.nanoTime();
+            Map<String, Double> figures = new LinkedHashMap<>(w.turn(turn));
+            figures.put("turn_s", (System.nanoTime() - start) / 1e9);
+            results.add(transport, w, c, figures);
           }
         }
       }
-      for (ChildProcess child : children) {
-        child.finish(START_SECONDS);
+      for (Map<Contestant, ChildProcess> bySetting : clients.values()) {
+        for (ChildProcess client : bySetting.values()) {
+          client.finish(START_SECONDS);
+        }
+      }
+      for (Map<Contestant, ServerProcess> bySetting : servers.values()) {
+        for (ServerProcess server : bySetting.values()) {
+          server.finish();
+        }
       }
     } finally {
-      for (ChildProcess child : children) {
-        child.close();
+      for (AutoCloseable child : children) {
+        try {
+          child.close();
+        } catch (Exception e) {
+          // Killing what is left: nothing more to do about one that resists.
+        }
       }
     }
   }
 
-  /** Reads {@code listening SERVICE TRANSPORT ENDPOINT} lines up to {@code ready}. */
-  private static Map<String, String> awaitEndpoints(ChildProcess server)
+  /** The contestants in this round's order: ipc4j first in odd rounds, raw first in even ones. */
+  private List<Contestant> order() {
+    return number % 2 == 1
+        ? List.of(Contestant.IPC4J, Contestant.RAW)
+        : List.of(Contestant.RAW, Contestant.IPC4J);
+  }
+
+  /** What the servers of {@code setting} serve: each workload's service on its transports. */
+  private Map<Service, List<String>> serves(Workload.Setting setting) {
+    Map<Service, List<String>> serves = new EnumMap<>(Service.class);
+    for (Workload w : workloads) {
+      if (w.setting == setting) {
+        List<String> transports = serves.computeIfAbsent(w.service, s -> new ArrayList<>());
+        for (String t : w.transports) {
+          if (!transports.contains(t)) {
+            transports.add(t);
+          }
+        }
+      }
+    }
+    return serves;
+  }
+
+  /** A fresh, unpinned server JVM serving {@code service} on {@code transport} only, ready. */
+  ServerProcess startOwnServer(
+      List<String> jvmOptions,
+      Contestant contestant,
+      Service service,
+      String transport,
+      int connections)
       throws IOException, InterruptedException {
-    Map<String, String> endpoints = new LinkedHashMap<>();
-    for (String line; !(line = server.nextLine(START_SECONDS)).equals("ready"); ) {
-      String[] f = line.split(" ");
-      if (f.length != 4 || !f[0].equals("listening")) {
-        throw new IOException("unexpected output from the bench server: " + line);
-      }
-      endpoints.put(f[1] + " " + f[2], f[3]);
-    }
-    return endpoints;
-  }
-
-  private static void addResult(Results results, Contestant contestant, String line)
-      throws IOException {
-    String[] f = line.split(" ");
-    if (f.length < 4 || !f[0].equals("result")) {
-      throw new IOException("unexpected output from the bench client: " + line);
-    }
-    Map<String, Double> figures = new LinkedHashMap<>();
-    for (int i = 3; i < f.length; i++) {
-      int eq = f[i].indexOf('=');
-      figures.put(f[i].substring(0, eq), Double.parseDouble(f[i].substring(eq + 1)));
-    }
-    results.add(f[2], Workload.of(f[1]), contestant, figures);
+    Path serverDir = Files.createDirectories(dir.resolve("own-" + ++ownServers));
+    ServerProcess server =
+        ServerProcess.start(
+            prefixes.get(Workload.Setting.UNPINNED),
+            jvmOptions,
+            contestant,
+            serverDir,
+            connections,
+            Map.of(service, List.of(transport)));
+    children.add(server);
+    return server.awaitReady(START_SECONDS);
   }
 }

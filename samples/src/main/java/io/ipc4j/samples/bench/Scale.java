@@ -1,36 +1,70 @@
 package io.ipc4j.samples.bench;
 
 /**
- * How much each workload does. The full scale keeps the default run under five minutes on a loaded
- * 2-core machine; the quick one under thirty seconds (a smoke test, not a measurement).
+ * How much each workload does. Throughput workloads run for a set time rather than a set count, so
+ * that a turn (one workload, one transport, one contestant) takes about as long on a slow or loaded
+ * machine as on a fast one: at full scale about a second and a half, which keeps the default run of
+ * three rounds under five minutes on this project's 2-core machine. Ping-pong runs a set count, so
+ * that both contestants' percentiles come from as many samples. The quick scale is a smoke test,
+ * not a measurement.
  */
 final class Scale {
-  static final Scale FULL = new Scale("full", 20_000, 100_000, 1_000_000);
-  static final Scale QUICK = new Scale("quick", 1_000, 3_000, 20_000);
+  static final Scale FULL = new Scale("full", 3_000, 15_000, 10_000, 60_000, 1_000, 10_000);
+  static final Scale QUICK = new Scale("quick", 200, 1_000, 500, 2_000, 60, 200);
 
   final String name;
+
+  /** Ping-pong round trips with the processes on different CPUs: some 20-70 µs each. */
   final int pingPongWarmup;
+
   final int pingPongCount;
 
-  /** Messages of 64 B per streaming batch; larger messages get fewer, by total bytes. */
-  private final int stream64Count;
+  /** Ping-pong round trips with both processes on one CPU: some 10-15 µs each. */
+  final int pinnedWarmup;
 
-  private Scale(String name, int pingPongWarmup, int pingPongCount, int stream64Count) {
+  final int pinnedCount;
+
+  /** How long a throughput workload measures, after a warm-up of a quarter of that. */
+  final long measureNanos;
+
+  /** Connections held open at once by the idle scale workload ({@code --connections}). */
+  final int connections;
+
+  private Scale(
+      String name,
+      int pingPongWarmup,
+      int pingPongCount,
+      int pinnedWarmup,
+      int pinnedCount,
+      long measureMillis,
+      int connections) {
     this.name = name;
     this.pingPongWarmup = pingPongWarmup;
     this.pingPongCount = pingPongCount;
-    this.stream64Count = stream64Count;
+    this.pinnedWarmup = pinnedWarmup;
+    this.pinnedCount = pinnedCount;
+    this.measureNanos = measureMillis * 1_000_000;
+    this.connections = connections;
   }
 
-  /** 64 B: all of them; 1 KiB: half as many; 64 KiB: a fortieth (~1.6 GB at full scale). */
-  int streamCount(int size) {
-    if (size <= 64) {
-      return stream64Count;
-    }
-    return size <= 1024 ? stream64Count / 2 : stream64Count / 40;
+  long warmupNanos() {
+    return measureNanos / 4;
   }
 
-  static Scale of(String name) {
-    return QUICK.name.equals(name) ? QUICK : FULL;
+  /** This scale holding {@code n} idle connections instead of its default. */
+  Scale withConnections(int n) {
+    return new Scale(
+        name,
+        pingPongWarmup,
+        pingPongCount,
+        pinnedWarmup,
+        pinnedCount,
+        measureNanos / 1_000_000,
+        n);
+  }
+
+  /** The scale a child process was told: its name and the number of idle connections. */
+  static Scale of(String name, int connections) {
+    return (QUICK.name.equals(name) ? QUICK : FULL).withConnections(connections);
   }
 }

@@ -1,39 +1,62 @@
 package io.ipc4j.samples.bench;
 
+import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 
-/** What a client measures, on one connection of each transport. */
-enum Workload {
-  PINGPONG_64("pingpong-64", Service.ECHO, 64, List.of("p50_us", "p99_us", "p999_us")),
-  STREAM_64("stream-64", Service.SINK, 64, Figures.STREAM),
-  STREAM_1K("stream-1024", Service.SINK, 1024, Figures.STREAM),
-  STREAM_64K("stream-65536", Service.SINK, 64 * 1024, Figures.STREAM);
+/**
+ * A kind of measurement: where it runs, what its server does, what its client measures and which
+ * figures it reports. The client side runs in a client process ({@link #run}); the parent's side of
+ * one turn ({@link #turn}) by default hands the client one order and reads its result.
+ */
+abstract class Workload {
+  /** Which processes a workload's turns run in. */
+  enum Setting {
+    /** The round's server and client of each contestant, each free to run on any CPU. */
+    UNPINNED,
+    /** A second pair of each contestant, both started under {@code taskset -c 0}. */
+    PINNED,
+    /** A server process of its own for every turn; the client is the unpinned one. */
+    OWN_SERVER
+  }
 
   final String label;
+  final Setting setting;
   final Service service;
+
+  /** Bytes per message, for the JSON records. */
   final int messageSize;
 
-  /** The figures it reports, each named with its unit; latencies are lower-is-better. */
-  final List<String> figures;
+  final List<String> transports;
 
-  Workload(String label, Service service, int messageSize, List<String> figures) {
+  /** The figures of the table, each with a ratio. A client may report more, for the JSON only. */
+  final List<Figure> figures;
+
+  Workload(
+      String label,
+      Setting setting,
+      Service service,
+      int messageSize,
+      List<String> transports,
+      List<Figure> figures) {
     this.label = label;
+    this.setting = setting;
     this.service = service;
     this.messageSize = messageSize;
-    this.figures = figures;
+    this.transports = List.copyOf(transports);
+    this.figures = List.copyOf(figures);
   }
 
-  static Workload of(String label) {
-    for (Workload w : values()) {
-      if (w.label.equals(label)) {
-        return w;
-      }
-    }
-    throw new IllegalArgumentException("no workload " + label);
+  /** The client's side: measures on {@code endpoint} and returns the figures by name. */
+  abstract Map<String, Double> run(Client client, String endpoint) throws IOException;
+
+  /** The parent's side of one turn: by default, one order to the contestant's client. */
+  Map<String, Double> turn(Turn turn) throws IOException, InterruptedException {
+    return turn.order(turn.endpoint());
   }
 
-  /** Enum constants cannot refer to the enum's own static fields: they are not set yet. */
-  private static final class Figures {
-    static final List<String> STREAM = List.of("msgs_per_s", "mb_per_s");
+  @Override
+  public String toString() {
+    return label;
   }
 }

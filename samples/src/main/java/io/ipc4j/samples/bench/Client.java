@@ -1,0 +1,35 @@
+package io.ipc4j.samples.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+
+/** What a workload's client side may use: its contestant, the scale, and the parent. */
+final class Client {
+  final Contestant contestant;
+  final Scale scale;
+  private final BufferedReader parent;
+
+  Client(Contestant contestant, Scale scale, BufferedReader parent) {
+    this.contestant = contestant;
+    this.scale = scale;
+    this.parent = parent;
+  }
+
+  /** A connection to {@code endpoint}, the contestant's way. */
+  Link connect(String endpoint) throws IOException {
+    return contestant.connect(endpoint);
+  }
+
+  /**
+   * Prints {@code status} and waits for the parent to say {@code go}: lets the parent measure the
+   * server in the middle of a workload.
+   */
+  void pause(String status) throws IOException {
+    System.out.println(status);
+    System.out.flush();
+    String line = parent.readLine();
+    if (!"go".equals(line)) {
+      throw new IOException("expected go from the bench after " + status + ", got " + line);
+    }
+  }
+}

@@ -1,0 +1,121 @@
+package io.ipc4j.samples.bench;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Datagram rate and loss, 64 B, over {@code udp} and {@code unixgram}: what a telemetry sensor
+ * does. The client sends datagrams as fast as it can for the measuring time (after a warm-up burst
+ * of a quarter of that, counted apart) on a connection ({@code Ipc.connectMessages}; raw: a
+ * connected datagram channel), then asks the server how many arrived; the server is a bound socket
+ * that counts ({@code Ipc.bind}, as the samples' telemetry collector; raw: a bound datagram
+ * channel), see {@link Service#COLLECT}.
+ *
+ * <p>Figures: datagrams sent per second (the client's send loop), received per second (the server's
+ * count over the time from the first to the last datagram it received) and the loss in percent.
+ * Over {@code udp} the sender never waits and a slower receiver loses what overflows its socket
+ * buffer; over {@code unixgram} the kernel makes the sender wait instead, so nothing is lost and
+ * both rates are the receiver's.
+ *
+ * <p>The report request is a datagram too and may be lost (the receive buffer is likeliest to be
+ * full just after a burst): it is repeated, on a new connection after each timeout, at most {@value
+ * #ASKS} times; the server answers a repeated request with the same count.
+ */
+final class DatagramRate extends Workload {
+  static final int SIZE = 64;
+
+  /** A report request: the batch number, a long. Shorter than a data datagram, so told apart. */
+  static final int REQUEST_BYTES = 8;
+
+  /** A report: the batch number, the count, the nanoseconds from first to last. */
+  static final int REPORT_BYTES = 24;
+
+  private static final int ASKS = 8;
+  private static final int CHUNK = 500;
+
+  DatagramRate() {
+    super(
+        "dgram-rate-64",
+        Setting.UNPINNED,
+        Service.COLLECT,
+        SIZE,
+        List.of("udp", "unixgram"),
+        List.of(
+            Figure.higher("sent_per_s"),
+            Figure.higher("received_per_s"),
+            Figure.lower("loss_pct")));
+  }
+
+  @Override
+  Map<String, Double> run(Client client, String endpoint) throws IOException {
+    ByteBuffer message = Workloads.filled(SIZE);
+    Link[] link = {client.connect(endpoint)};
+    long[] report;
+    long count;
+    double seconds;
+    try {
+      burst(link[0], message, client.scale.warmupNanos());
+      ask(client, endpoint, link, 1);
+      long start = System.nanoTime();
+      count = burst(link[0], message, client.scale.measureNanos);
+      seconds = (System.nanoTime() - start) / 1e9;
+      report = ask(client, endpoint, link, 2);
+    } finally {
+      link[0].close();
+    }
+    long received = report[0];
+    Map<String, Double> figures = new LinkedHashMap<>();
+    figures.put("sent_per_s", count / seconds);
+    figures.put("received_per_s", received < 2 ? 0 : (received - 1) / (report[1] / 1e9));
+    figures.put("loss_pct", 100.0 * (count - received) / count);
+    figures.put("sent", (double) count);
+    figures.put("received", (double) received);
+    return figures;
+  }
+
+  /** Sends for {@code nanos}, looking at the clock every {@value #CHUNK} datagrams; the count. */
+  private static long burst(Link link, ByteBuffer message, long nanos) throws IOException {
+    long start = System.nanoTime();
+    long sent = 0;
+    do {
+      for (int i = 0; i < CHUNK; i++) {
+        link.send(message.rewind());
+      }
+      sent += CHUNK;
+    } while (System.nanoTime() - start < nanos);
+    return sent;
+  }
+
+  /**
+   * Asks for the count of batch {@code batch}; returns it and the nanoseconds it took. {@code
+   * link[0]} is replaced when a receive times out.
+   */
+  private static long[] ask(Client client, String endpoint, Link[] link, long batch)
+      throws IOException {
+    ByteBuffer request = ByteBuffer.allocateDirect(REQUEST_BYTES);
+    request.putLong(0, batch);
+    ByteBuffer report = ByteBuffer.allocateDirect(Service.ECHO_MAX);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        link[0].send(request.clear());
+        while (true) {
+          int n = link[0].receive(report.clear());
+          if (n == REPORT_BYTES && report.getLong(0) == batch) {
+            return new long[] {report.getLong(8), report.getLong(16)};
+          }
+          // An answer to an earlier request: wait for ours.
+        }
+      } catch (SocketTimeoutException e) {
+        if (attempt == ASKS) {
+          throw new IOException(endpoint + ": no count from the server after " + ASKS + " asks", e);
+        }
+        link[0].close();
+        link[0] = client.connect(endpoint);
+      }
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package io.ipc4j.samples.bench;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Latency: one 64 B message in flight on one connection, sent and echoed back, on every transport;
+ * p50, p99 and p99.9 of the round trip (HdrHistogram). Run twice: with the two processes free to
+ * run on any CPU, where a round trip is mostly the cost of waking the other CPU (the same for any
+ * library), and with both on one CPU, where the library's own cost shows.
+ *
+ * <p>Over {@code udp} and {@code unixgram} a request or its echo may be lost: a receive that times
+ * out ({@link Link#DATAGRAM_TIMEOUT_MILLIS}) counts one loss (reported as {@code lost}, not timed)
+ * and the client continues on a new connection; more than {@value #MAX_LOSSES} losses fail the
+ * turn, since that is no longer a latency measurement.
+ */
+final class PingPong extends Workload {
+  static final int SIZE = 64;
+  private static final int MAX_LOSSES = 20;
+
+  private final boolean pinned;
+
+  PingPong(boolean pinned) {
+    super(
+        pinned ? "pingpong-64-pinned" : "pingpong-64",
+        pinned ? Setting.PINNED : Setting.UNPINNED,
+        Service.ECHO,
+        SIZE,
+        Addresses.TRANSPORTS,
+        List.of(Figure.lower("p50_us"), Figure.lower("p99_us"), Figure.lower("p999_us")));
+    this.pinned = pinned;
+  }
+
+  @Override
+  Map<String, Double> run(Client client, String endpoint) throws IOException {
+    int warmup = pinned ? client.scale.pinnedWarmup : client.scale.pingPongWarmup;
+    int count = pinned ? client.scale.pinnedCount : client.scale.pingPongCount;
+    ByteBuffer message = Workloads.filled(SIZE);
+    ByteBuffer reply = ByteBuffer.allocateDirect(Service.ECHO_MAX);
+    Histogram histogram = new Histogram(3_600_000_000_000L, 3);
+    int lost = 0;
+    Link link = client.connect(endpoint);
+    try {
+      for (int i = 0; i < warmup + count; i++) {
+        long start = System.nanoTime();
+        try {
+          roundTrip(link, message, reply);
+        } catch (SocketTimeoutException e) {
+          if (++lost > MAX_LOSSES) {
+            throw new IOException(endpoint + ": lost more than " + MAX_LOSSES + " echoes", e);
+          }
+          link.close();
+          link = client.connect(endpoint);
+          continue;
+        }
+        if (i >= warmup) {
+          histogram.recordValue(System.nanoTime() - start);
+        }
+      }
+    } finally {
+      link.close();
+    }
+    Map<String, Double> figures = new LinkedHashMap<>();
+    figures.put("p50_us", histogram.getValueAtPercentile(50) / 1e3);
+    figures.put("p99_us", histogram.getValueAtPercentile(99) / 1e3);
+    figures.put("p999_us", histogram.getValueAtPercentile(99.9) / 1e3);
+    figures.put("p90_us", histogram.getValueAtPercentile(90) / 1e3);
+    figures.put("max_us", histogram.getMaxValue() / 1e3);
+    figures.put("lost", (double) lost);
+    return figures;
+  }
+
+  /** Sends {@code message} and waits for its echo. */
+  static void roundTrip(Link link, ByteBuffer message, ByteBuffer reply) throws IOException {
+    link.send(message.rewind());
+    if (link.receive(reply.clear()) != message.limit()) {
+      throw new IOException("echo lost or changed the message");
+    }
+  }
+}
