@@ -3,15 +3,19 @@ package io.ipc4j;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A {@link MessageConnection} over a connected datagram socket: each message one datagram, to and
  * from one peer. There is no end of stream: {@code receive} waits for the next datagram, and the
- * transport's capabilities say whether any arrive at all.
+ * transport's capabilities say whether any arrive at all. A batch ({@link #sendAll}) is one
+ * datagram per message under the send lock, which {@link #send} takes too so that no message of
+ * another thread lands inside a batch.
  */
 final class DatagramConnection implements MessageConnection {
   private final SocketDatagramEndpoint endpoint;
   private final Endpoint remote;
+  private final ReentrantLock sendLock = new ReentrantLock();
 
   DatagramConnection(SocketDatagramEndpoint endpoint, Endpoint remote) {
     this.endpoint = endpoint;
@@ -20,7 +24,31 @@ final class DatagramConnection implements MessageConnection {
 
   @Override
   public void send(ByteBuffer message) throws IOException {
-    endpoint.sendTo(null, message);
+    sendLock.lock();
+    try {
+      endpoint.sendTo(null, message);
+    } finally {
+      sendLock.unlock();
+    }
+  }
+
+  @Override
+  public void sendAll(ByteBuffer[] messages, int offset, int length) throws IOException {
+    // junixsocket cannot send an empty unixgram datagram (see the README): refused up front, so
+    // that the batch is sent whole or not at all.
+    Messages.checkBatch(
+        messages, offset, length, endpoint.maxMessageSize(), !remote.isUnix(), remote);
+    if (length == 0) {
+      return;
+    }
+    sendLock.lock();
+    try {
+      for (int i = offset; i < offset + length; i++) {
+        endpoint.sendTo(null, messages[i]);
+      }
+    } finally {
+      sendLock.unlock();
+    }
   }
 
   @Override

@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -169,6 +170,7 @@ final class DatagramListener implements ServedListener<MessageConnection> {
     private final Endpoint remote;
     private final LinkedBlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
+    private final ReentrantLock sendLock = new ReentrantLock();
     private volatile boolean ended;
     private volatile boolean open = true;
 
@@ -202,7 +204,33 @@ final class DatagramListener implements ServedListener<MessageConnection> {
         throw new ClosedChannelException();
       }
       Messages.checkSendSize(message.remaining(), maxMessageSize, remote);
-      socket.send(message, remote);
+      sendLock.lock();
+      try {
+        socket.send(message, remote);
+      } finally {
+        sendLock.unlock();
+      }
+    }
+
+    /** One datagram per message, under the lock {@link #send} takes too. */
+    @Override
+    public void sendAll(ByteBuffer[] messages, int offset, int length) throws IOException {
+      // junixsocket cannot send an empty unixgram datagram: refused before anything is sent.
+      Messages.checkBatch(messages, offset, length, maxMessageSize, !remote.isUnix(), remote);
+      if (length == 0) {
+        return;
+      }
+      if (!open || !socket.isOpen()) {
+        throw new ClosedChannelException();
+      }
+      sendLock.lock();
+      try {
+        for (int i = offset; i < offset + length; i++) {
+          socket.send(messages[i], remote);
+        }
+      } finally {
+        sendLock.unlock();
+      }
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.io.FileDescriptor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -13,15 +14,24 @@ import java.util.concurrent.locks.ReentrantLock;
  * Messages over a byte stream. Wire format: a 4-byte big-endian unsigned length, then that many
  * bytes.
  *
- * <p>Sending is one gathering write of header and payload, with no allocation. Receiving reads
- * through a small direct buffer that grows (to {@value #MAX_BUFFER} bytes) only while reads keep
- * filling it, so small messages cost one system call or less and an idle connection holds little
- * memory. A large message is read straight into its destination; a message whose announced size is
- * within the limit is still allocated only as its bytes arrive, so a peer that announces much and
- * sends little costs little.
+ * <p>Sending is one gathering write of header and payload, with no allocation; a batch ({@link
+ * #sendAll}) is one gathering write per {@value #MAX_FRAMES_PER_WRITE} frames, with no allocation
+ * once the connection has sent a batch as large before. Receiving reads through a small direct
+ * buffer that grows (to {@value #MAX_BUFFER} bytes) only while reads keep filling it, so small
+ * messages cost one system call or less and an idle connection holds little memory. A large message
+ * is read straight into its destination; a message whose announced size is within the limit is
+ * still allocated only as its bytes arrive, so a peer that announces much and sends little costs
+ * little.
  */
 final class FramedConnection implements MessageConnection, Drainable {
   static final int HEADER = 4;
+
+  /**
+   * The most frames one gathering write carries: a header and a payload each, so 1024 buffers,
+   * Linux's IOV_MAX (the JDK would write only the first IOV_MAX buffers of a longer array anyway).
+   */
+  static final int MAX_FRAMES_PER_WRITE = 512;
+
   private static final int INITIAL_BUFFER = 1024;
   private static final int MAX_BUFFER = 64 * 1024;
   private static final int FIRST_CHUNK = 64 * 1024;
@@ -38,8 +48,19 @@ final class FramedConnection implements MessageConnection, Drainable {
   private final int maxMessageSize;
 
   private final ReentrantLock sendLock = new ReentrantLock();
-  private final ByteBuffer header = ByteBuffer.allocateDirect(HEADER);
-  private final ByteBuffer[] frame = new ByteBuffer[2];
+
+  /**
+   * Under sendLock: one header per frame of a write, 4-byte slices of one direct buffer. Room for
+   * one frame at first, so that a connection that never sends a batch costs what it did before
+   * batches; grown by batches up to {@link #MAX_FRAMES_PER_WRITE}, never shrunk.
+   */
+  private ByteBuffer[] headers = headers(1);
+
+  /** Under sendLock: header, payload, header, payload, ... of one gathering write. */
+  private ByteBuffer[] frames = new ByteBuffer[2];
+
+  /** Under sendLock: the message of {@link #send}, a batch of one. */
+  private final ByteBuffer[] single = new ByteBuffer[1];
 
   private final ReentrantLock receiveLock = new ReentrantLock();
 
@@ -63,22 +84,75 @@ final class FramedConnection implements MessageConnection, Drainable {
   }
 
   private void send(ByteBuffer message, FileDescriptor[] descriptors) throws IOException {
-    int length = message.remaining();
-    Messages.checkSendSize(length, maxMessageSize, stream.remoteEndpoint());
+    Messages.checkSendSize(message.remaining(), maxMessageSize, stream.remoteEndpoint());
     sendLock.lock();
     try {
       if (descriptors != null) {
         stream.unwrap(DescriptorChannel.class).orElseThrow().attachToNextWrite(descriptors);
       }
-      header.clear();
-      header.putInt(length).flip();
-      frame[0] = header;
-      frame[1] = message;
-      stream.write(frame, 0, 2);
+      single[0] = message;
+      writeFrames(single, 0, 1);
     } finally {
-      frame[1] = null;
+      single[0] = null;
       sendLock.unlock();
     }
+  }
+
+  @Override
+  public void sendAll(ByteBuffer[] messages, int offset, int length) throws IOException {
+    Messages.checkBatch(messages, offset, length, maxMessageSize, true, stream.remoteEndpoint());
+    if (length == 0) {
+      return;
+    }
+    sendLock.lock();
+    try {
+      writeFrames(messages, offset, length);
+    } finally {
+      sendLock.unlock();
+    }
+  }
+
+  /**
+   * Writes a frame for each of {@code messages[offset, offset + length)}, in gathering writes of at
+   * most {@link #MAX_FRAMES_PER_WRITE} frames. The caller holds sendLock and has checked the sizes.
+   * Each write is one {@link SocketConnection#write(ByteBuffer[], int, int)}, which loops until it
+   * is whole and enforces the write timeout.
+   */
+  private void writeFrames(ByteBuffer[] messages, int offset, int length) throws IOException {
+    if (length > headers.length && headers.length < MAX_FRAMES_PER_WRITE) {
+      int capacity = Math.min(MAX_FRAMES_PER_WRITE, Math.max(length, 2 * headers.length));
+      headers = headers(capacity);
+      frames = new ByteBuffer[2 * capacity];
+    }
+    int end = offset + length;
+    for (int first = offset; first < end; ) {
+      int n = Math.min(end - first, headers.length);
+      for (int i = 0; i < n; i++) {
+        ByteBuffer message = messages[first + i];
+        ByteBuffer header = headers[i];
+        header.clear();
+        header.putInt(0, message.remaining());
+        frames[2 * i] = header;
+        frames[2 * i + 1] = message;
+      }
+      try {
+        stream.write(frames, 0, 2 * n);
+      } finally {
+        // Keep no reference to the caller's buffers.
+        Arrays.fill(frames, 0, 2 * n, null);
+      }
+      first += n;
+    }
+  }
+
+  /** {@code count} 4-byte big-endian header buffers, slices of one direct buffer. */
+  private static ByteBuffer[] headers(int count) {
+    ByteBuffer slab = ByteBuffer.allocateDirect(count * HEADER);
+    ByteBuffer[] headers = new ByteBuffer[count];
+    for (int i = 0; i < count; i++) {
+      headers[i] = slab.slice(i * HEADER, HEADER);
+    }
+    return headers;
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.ipc4j;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -17,9 +18,14 @@ import java.util.Optional;
  * }
  * }</pre>
  *
- * <p>Thread-safety: {@code send} may be called from several threads (each message is written
- * whole), and so may {@code receive} (each caller gets whole messages); one thread may send while
- * another receives. Blocking calls obey {@link StandardIpcOptions#READ_TIMEOUT} and {@link
+ * <p>A program that streams many small messages sends them in batches with {@link
+ * #sendAll(ByteBuffer...)}: over stream transports many messages of a batch share one system call,
+ * where each {@code send} makes its own.
+ *
+ * <p>Thread-safety: {@code send} and {@code sendAll} may be called from several threads (each
+ * message is written whole, and the messages of one batch are not interleaved with other sends),
+ * and so may {@code receive} (each caller gets whole messages); one thread may send while another
+ * receives. Blocking calls obey {@link StandardIpcOptions#READ_TIMEOUT} and {@link
  * StandardIpcOptions#WRITE_TIMEOUT}. {@link #close()} is idempotent.
  */
 public interface MessageConnection extends Closeable {
@@ -34,6 +40,57 @@ public interface MessageConnection extends Closeable {
    * @throws IOException if the write fails
    */
   void send(ByteBuffer message) throws IOException;
+
+  /**
+   * Sends the remaining bytes of each buffer as one message, in order: {@code messages[offset]}
+   * first, {@code messages[offset + length - 1]} last. The messages of one call are not interleaved
+   * with those of other threads' sends. Every message is checked before anything is written, so an
+   * argument error sends nothing and leaves the connection usable. Each buffer's position advances
+   * to its limit as its message is sent. A {@code length} of 0 does nothing.
+   *
+   * <p>Over stream transports ({@code tcp*}, {@code unix}) the frames of many messages go out in
+   * one gathering write, which is what makes a batch of small messages cheaper than a {@link #send}
+   * each. Over {@code unixpacket}, {@code udp*} and {@code unixgram} each message is still one
+   * packet or datagram, one system call each (the JDK has no {@code sendmmsg}): a batch saves only
+   * the locking, and keeps the batch together.
+   *
+   * @param messages the messages; none of those in the range may be null
+   * @param offset the index of the first message to send
+   * @param length how many messages to send
+   * @throws IndexOutOfBoundsException if {@code offset} or {@code length} is negative, or {@code
+   *     offset + length} exceeds {@code messages.length}; nothing was sent
+   * @throws NullPointerException if {@code messages} is null, or one of the messages in the range
+   *     is (the exception names its index); nothing was sent
+   * @throws MessageTooLargeException if a message exceeds {@link #maxMessageSize()}; the exception
+   *     names its index, {@link MessageTooLargeException#size()} is its size; nothing was sent and
+   *     the connection stays usable
+   * @throws IllegalArgumentException if a message is empty on a transport that cannot send empty
+   *     messages ({@code unixpacket}, {@code unixgram}); the exception names its index; nothing was
+   *     sent
+   * @throws java.net.SocketTimeoutException if the write timeout expired (the connection is closed;
+   *     the positions of the buffers say how much was written)
+   * @throws java.nio.channels.ClosedChannelException if the connection is closed
+   * @throws IOException if a write fails (messages before the failed one may have been sent)
+   */
+  void sendAll(ByteBuffer[] messages, int offset, int length) throws IOException;
+
+  /**
+   * Sends the remaining bytes of each buffer as one message, in order, as {@link
+   * #sendAll(ByteBuffer[], int, int) sendAll(messages, 0, messages.length)} does.
+   *
+   * <pre>{@code
+   * c.sendAll(UTF_8.encode("first"), UTF_8.encode("second"), UTF_8.encode("third"));
+   * }</pre>
+   *
+   * @throws NullPointerException if {@code messages} or one of its elements is null; nothing was
+   *     sent
+   * @throws MessageTooLargeException if a message exceeds {@link #maxMessageSize()}; nothing was
+   *     sent and the connection stays usable
+   * @throws IOException as for {@link #sendAll(ByteBuffer[], int, int)}
+   */
+  default void sendAll(ByteBuffer... messages) throws IOException {
+    sendAll(Objects.requireNonNull(messages, "messages"), 0, messages.length);
+  }
 
   /**
    * Receives the next message into a new buffer, positioned at 0 with its limit at the message's

@@ -13,7 +13,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Messages over a provider's {@link PacketSocket} (SOCK_SEQPACKET): one packet per message, no
  * framing. Packets are received through a buffer one byte larger than the maximum, so that a packet
- * the kernel had to cut is recognised and reported, never handed on cut.
+ * the kernel had to cut is recognised and reported, never handed on cut. A batch ({@link #sendAll})
+ * is one packet per message under the send lock: the JDK has no {@code sendmmsg}.
  */
 final class PacketConnection implements MessageConnection, Drainable {
   private final PacketSocket socket;
@@ -47,6 +48,36 @@ final class PacketConnection implements MessageConnection, Drainable {
     Messages.checkSendSize(message.remaining(), maxMessageSize, socket.remoteEndpoint());
     sendLock.lock();
     try {
+      sendPacket(message, descriptors);
+    } finally {
+      sendLock.unlock();
+    }
+  }
+
+  @Override
+  public void sendAll(ByteBuffer[] messages, int offset, int length) throws IOException {
+    // An empty packet would read as the end of the stream (see the README): refused up front, so
+    // that the batch is sent whole or not at all.
+    Messages.checkBatch(messages, offset, length, maxMessageSize, false, socket.remoteEndpoint());
+    if (length == 0) {
+      return;
+    }
+    if (closed.get()) {
+      throw new ClosedChannelException();
+    }
+    sendLock.lock();
+    try {
+      for (int i = offset; i < offset + length; i++) {
+        sendPacket(messages[i], null);
+      }
+    } finally {
+      sendLock.unlock();
+    }
+  }
+
+  /** Sends one packet under the write timeout; the caller holds sendLock. */
+  private void sendPacket(ByteBuffer message, FileDescriptor[] descriptors) throws IOException {
+    try {
       guard.armWrite();
       if (descriptors != null) {
         socket.unwrap(DescriptorChannel.class).orElseThrow().attachToNextWrite(descriptors);
@@ -56,7 +87,6 @@ final class PacketConnection implements MessageConnection, Drainable {
       throw guard.translate(e, Guard.WRITE);
     } finally {
       guard.disarmWrite();
-      sendLock.unlock();
     }
   }
 

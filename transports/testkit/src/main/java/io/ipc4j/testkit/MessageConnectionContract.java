@@ -554,6 +554,249 @@ public abstract class MessageConnectionContract extends TransportContract {
     }
   }
 
+  /** Whether the transport promises that every message of a burst arrives, in order. */
+  private boolean reliableAndOrdered() {
+    return capabilities().containsAll(EnumSet.of(Capability.RELIABLE, Capability.ORDERED));
+  }
+
+  /** The {@code i}th message of a batch of test messages, of {@code size} bytes. */
+  private static ByteBuffer batchMessage(int size, int i) {
+    return ByteBuffer.wrap(randomBytes(size, 31L * size + i));
+  }
+
+  /**
+   * Receives {@code sizes.length} messages on {@code receiver}, checking each against its batch.
+   */
+  private static void assertReceivesBatch(MessageConnection receiver, int[] sizes)
+      throws IOException {
+    for (int i = 0; i < sizes.length; i++) {
+      ByteBuffer m = receiver.receive();
+      assertNotNull(m, "message " + i + " of the batch");
+      assertBytesEqual(
+          bytesOf(batchMessage(sizes[i], i)),
+          bytesOf(m),
+          "message " + i + " of the batch (" + sizes[i] + " bytes)");
+    }
+  }
+
+  /** Sends a batch of messages of {@code sizes} and has it echoed back in a batch. */
+  private void assertBatchRoundTrips(Connected c, int[] sizes) throws Exception {
+    ByteBuffer[] batch = new ByteBuffer[sizes.length];
+    for (int i = 0; i < sizes.length; i++) {
+      batch[i] = batchMessage(sizes[i], i);
+    }
+    Call<Void> send =
+        start(
+            "send",
+            () -> {
+              c.client().sendAll(batch);
+              return null;
+            });
+    ByteBuffer[] received = new ByteBuffer[sizes.length];
+    for (int i = 0; i < sizes.length; i++) {
+      received[i] = c.server().receive();
+      assertNotNull(received[i], "message " + i + " of the batch");
+      assertBytesEqual(
+          bytesOf(batchMessage(sizes[i], i)),
+          bytesOf(received[i]),
+          "message " + i + " of the batch (" + sizes[i] + " bytes)");
+    }
+    send.get(STEP);
+    for (int i = 0; i < sizes.length; i++) {
+      assertFalse(batch[i].hasRemaining(), "sendAll advances message " + i + " to its limit");
+    }
+    Call<Void> echo =
+        start(
+            "echo",
+            () -> {
+              c.server().sendAll(received, 0, received.length);
+              return null;
+            });
+    assertReceivesBatch(c.client(), sizes);
+    echo.get(STEP);
+  }
+
+  @Test
+  void sendAllDeliversLargeBatchWholeAndInOrder() throws Exception {
+    assumeTrue(
+        reliableAndOrdered(),
+        "a batch of 1300 messages, counted in order, needs RELIABLE and ORDERED delivery");
+    boolean empties = !capabilities().contains(Capability.MESSAGE_BOUNDARIES);
+    int[] sizes = new int[1300];
+    for (int i = 0; i < sizes.length; i++) {
+      // Mostly small, some of a few KiB, empty ones where the transport carries them.
+      sizes[i] = i % 50 == 7 ? 3000 + i : i % 13 == 0 && empties ? 0 : 1 + (i * 37) % 1100;
+    }
+    sizes[600] = Math.min(64 * 1024, transportMaxMessageSize());
+    try (Connected c = connect()) {
+      assertBatchRoundTrips(c, sizes);
+    }
+  }
+
+  @Test
+  void sendAllDeliversSmallBatchOnEveryTransport() throws Exception {
+    try (Connected c = connect()) {
+      // Within what a datagram receiver keeps while it catches up, as
+      // keepsConsecutiveMessagesApart.
+      assertBatchRoundTrips(
+          c, new int[] {5, 1, Math.min(64 * 1024, transportMaxMessageSize()), 3, 100, 4, 2, 1});
+    }
+  }
+
+  @Test
+  void sendAllWritesConsecutiveFrames() throws Exception {
+    assumeFramedStream("the frame wire format");
+    try (Listener<MessageConnection> listener = Ipc.listenMessages(newEndpoint(), options());
+        StreamConnection raw = Ipc.connect(listener.endpoint(), options());
+        MessageConnection server = listener.accept()) {
+      int count = 1100;
+      ByteBuffer[] batch = new ByteBuffer[count];
+      ByteBuffer expected = ByteBuffer.allocate(count * (4 + 64));
+      for (int i = 0; i < count; i++) {
+        int size = i % 65;
+        batch[i] = batchMessage(size, i);
+        expected.putInt(size).put(batchMessage(size, i));
+      }
+      Call<Void> send =
+          start(
+              "send",
+              () -> {
+                server.sendAll(batch);
+                return null;
+              });
+      byte[] wire = readExactly(raw, expected.position());
+      send.get(STEP);
+      assertBytesEqual(
+          java.util.Arrays.copyOf(expected.array(), expected.position()), wire, "the frames");
+    }
+  }
+
+  @Test
+  void sendAllWithMessageOverMaximumSendsNoneAndKeepsConnection() throws Exception {
+    IpcOptions small = options().with(StandardIpcOptions.MAX_MESSAGE_SIZE, 1024);
+    try (Connected c = connect(options(), small)) {
+      ByteBuffer[] batch = {
+        batchMessage(10, 0), batchMessage(1024, 1), batchMessage(1025, 2), batchMessage(3, 3)
+      };
+      MessageTooLargeException e =
+          assertThrows(MessageTooLargeException.class, () -> c.client().sendAll(batch));
+      assertEquals(1025, e.size());
+      assertEquals(1024, e.limit());
+      assertMentionsNumbers(e.getMessage(), new Object[] {c.client().remoteEndpoint()}, 2, 1025);
+      assertMentionsNumbers(e.getMessage(), new Object[] {c.client().remoteEndpoint()}, 1024);
+      assertTrue(e.getMessage().contains("[2]"), "names the index: " + e.getMessage());
+      assertEquals(10, batch[0].remaining(), "no position moved");
+      assertTrue(c.client().isOpen(), "the connection stays usable");
+
+      c.client().sendAll(batch, 3, 1);
+      assertBytesEqual(
+          bytesOf(batchMessage(3, 3)),
+          bytesOf(c.server().receive()),
+          "the next batch arrives first");
+      c.client().sendAll(batch, 0, 2);
+      assertReceivesBatch(c.server(), new int[] {10, 1024});
+    }
+  }
+
+  @Test
+  void sendAllWithEmptyMessageSendsAllOrNone() throws Exception {
+    try (Connected c = connect()) {
+      ByteBuffer[] batch = {batchMessage(5, 0), batchMessage(0, 1), batchMessage(7, 2)};
+      try {
+        c.client().sendAll(batch);
+      } catch (IllegalArgumentException refused) {
+        // Transports that cannot carry an empty message refuse the whole batch.
+        assertTrue(refused.getMessage().contains("[1]"), "names the index: " + refused);
+        assertEquals(5, batch[0].remaining(), "no position moved");
+        c.client().send(ByteBuffer.wrap("next".getBytes(US_ASCII)));
+        assertEquals(
+            "next",
+            US_ASCII.decode(c.server().receive()).toString(),
+            "nothing of the refused batch arrives");
+        return;
+      }
+      assertReceivesBatch(c.server(), new int[] {5, 0, 7});
+    }
+  }
+
+  @Test
+  void sendAllRejectsBadRangeAndNullMessageSendingNone() throws Exception {
+    try (Connected c = connect()) {
+      ByteBuffer[] batch = {batchMessage(1, 0), batchMessage(2, 1), batchMessage(3, 2)};
+      assertThrows(IndexOutOfBoundsException.class, () -> c.client().sendAll(batch, 2, 2));
+      assertThrows(IndexOutOfBoundsException.class, () -> c.client().sendAll(batch, -1, 1));
+      assertThrows(IndexOutOfBoundsException.class, () -> c.client().sendAll(batch, 1, -1));
+      assertThrows(IndexOutOfBoundsException.class, () -> c.client().sendAll(batch, 4, 0));
+      NullPointerException npe =
+          assertThrows(
+              NullPointerException.class,
+              () -> c.client().sendAll(batch[0], batch[1], null, batch[2]));
+      assertTrue(
+          String.valueOf(npe.getMessage()).contains("[2]"), "names the index: " + npe.getMessage());
+      assertThrows(NullPointerException.class, () -> c.client().sendAll((ByteBuffer[]) null));
+      c.client().sendAll();
+      c.client().sendAll(batch, 3, 0);
+      assertEquals(1, batch[0].remaining(), "no position moved");
+      assertEquals(2, batch[1].remaining(), "no position moved");
+
+      c.client().sendAll(batch, 1, 2);
+      assertBytesEqual(bytesOf(batchMessage(2, 1)), bytesOf(c.server().receive()), "batch[1]");
+      assertBytesEqual(bytesOf(batchMessage(3, 2)), bytesOf(c.server().receive()), "batch[2]");
+      assertEquals(1, batch[0].remaining(), "a message outside the range stays unsent");
+    }
+  }
+
+  @Test
+  void sendAllBatchesOfSeveralThreadsDoNotInterleave() throws Exception {
+    // Over transports that may drop a burst, few and small messages: as many as a datagram
+    // receiver keeps while it catches up.
+    boolean reliable = reliableAndOrdered();
+    int threads = 2;
+    int batches = reliable ? 12 : 4;
+    int perBatch = reliable ? 600 : 6;
+    try (Connected c = connect()) {
+      List<Call<Void>> senders = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        byte sender = (byte) t;
+        senders.add(
+            start(
+                "sender-" + t,
+                () -> {
+                  for (int b = 0; b < batches; b++) {
+                    ByteBuffer[] batch = new ByteBuffer[perBatch];
+                    for (int i = 0; i < perBatch; i++) {
+                      int size = reliable && i % 100 == 50 ? 20_000 : 4 + (i * 7) % 200;
+                      batch[i] = ByteBuffer.allocate(size);
+                      batch[i].put(0, sender).put(1, (byte) b).putShort(2, (short) i);
+                    }
+                    c.client().sendAll(batch);
+                  }
+                  return null;
+                }));
+      }
+      int[] nextBatch = new int[threads];
+      for (int n = 0; n < threads * batches; n++) {
+        ByteBuffer first = c.server().receive();
+        assertNotNull(first, "batch " + n);
+        int sender = first.get(0);
+        assertEquals(nextBatch[sender], first.get(1), "the batches of sender " + sender);
+        assertEquals(0, first.getShort(2), "a batch starts with its first message");
+        for (int i = 1; i < perBatch; i++) {
+          ByteBuffer m = c.server().receive();
+          assertNotNull(m, "message " + i + " of batch " + n);
+          assertEquals(
+              sender + "/" + nextBatch[sender] + "/" + i,
+              m.get(0) + "/" + m.get(1) + "/" + m.getShort(2),
+              "sender/batch/index: a batch's messages arrive together and in order");
+        }
+        nextBatch[sender]++;
+      }
+      for (Call<Void> s : senders) {
+        s.get(STEP);
+      }
+    }
+  }
+
   @Test
   void reportsEndpointsOfBothSides() throws Exception {
     try (Connected c = connect()) {

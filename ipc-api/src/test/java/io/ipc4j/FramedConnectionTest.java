@@ -1,0 +1,434 @@
+package io.ipc4j;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ipc4j.spi.StreamSocket;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Batched sends of {@link FramedConnection} over a real loopback TCP pair, with the JDK's channels
+ * standing in for a transport: the frames on the wire, one gathering write per 512 frames, the
+ * checks that keep a bad batch off the wire, and a socket that writes a few bytes at a time.
+ */
+@Timeout(30)
+class FramedConnectionTest {
+  private final List<AutoCloseable> resources = new ArrayList<>();
+  private final List<Thread> threads = new ArrayList<>();
+
+  @AfterEach
+  void close() throws Exception {
+    Collections.reverse(resources);
+    for (AutoCloseable r : resources) {
+      r.close();
+    }
+    for (Thread t : threads) {
+      t.join(TimeUnit.SECONDS.toMillis(10));
+      assertFalse(t.isAlive(), t.getName() + " still running");
+    }
+  }
+
+  @Test
+  void writesBatchAsConsecutiveFramesAndAdvancesPositions() throws Exception {
+    Pair p = pair(IpcOptions.DEFAULTS, Integer.MAX_VALUE);
+    ByteBuffer[] batch = {ascii("hello"), ByteBuffer.allocate(0), ascii("abc")};
+    p.sender.sendAll(batch);
+    for (ByteBuffer m : batch) {
+      assertFalse(m.hasRemaining(), "the position advances to the limit");
+    }
+    byte[] wire = readExactly(p.receiverChannel, 4 + 5 + 4 + 4 + 3);
+    assertArrayEquals(
+        new byte[] {0, 0, 0, 5, 'h', 'e', 'l', 'l', 'o', 0, 0, 0, 0, 0, 0, 0, 3, 'a', 'b', 'c'},
+        wire);
+  }
+
+  @Test
+  void sendsRangeOnlyAndRangesOfLengthZeroSendNothing() throws Exception {
+    Pair p = pair(IpcOptions.DEFAULTS, Integer.MAX_VALUE);
+    ByteBuffer[] batch = {ascii("a"), ascii("bc"), ascii("def"), ascii("g")};
+    p.sender.sendAll();
+    p.sender.sendAll(batch, 4, 0);
+    assertEquals(0, p.socket.gatheringWrites.size(), "a batch of none writes nothing");
+    p.sender.sendAll(batch, 1, 2);
+    assertEquals("bc", US_ASCII.decode(p.receiver.receive()).toString());
+    assertEquals("def", US_ASCII.decode(p.receiver.receive()).toString());
+    assertEquals(1, batch[0].remaining(), "messages outside the range stay as they were");
+    assertEquals(1, batch[3].remaining(), "messages outside the range stay as they were");
+  }
+
+  @Test
+  void writesAtMost512FramesPerGatheringWrite() throws Exception {
+    Pair p = pair(IpcOptions.DEFAULTS, Integer.MAX_VALUE);
+    int count = 2 * FramedConnection.MAX_FRAMES_PER_WRITE + 176;
+    ByteBuffer[] batch = new ByteBuffer[count];
+    for (int i = 0; i < count; i++) {
+      batch[i] = ByteBuffer.wrap(payload(64, i));
+    }
+    CompletableFuture<Void> send = background("send", () -> p.sender.sendAll(batch));
+    for (int i = 0; i < count; i++) {
+      assertArrayEquals(payload(64, i), bytesOf(p.receiver.receive()), "message " + i);
+    }
+    send.get(10, TimeUnit.SECONDS);
+
+    // A write that the socket takes only in part is continued by calls that start later in the
+    // same array; each chunk's first call starts at 0.
+    List<Integer> chunks = new ArrayList<>();
+    for (int[] call : p.socket.gatheringWrites) {
+      assertTrue(call[1] <= 1024, "at most IOV_MAX buffers per write: " + call[1]);
+      if (call[0] == 0) {
+        chunks.add(call[1]);
+      }
+    }
+    assertEquals(List.of(1024, 1024, 352), chunks, "buffers of each chunk's first write");
+    assertEquals(0, p.socket.singleWrites, "no write of one buffer");
+  }
+
+  @Test
+  void reusesHeadersAndBufferArrayOnceGrown() throws Exception {
+    Pair p = pair(IpcOptions.DEFAULTS, Integer.MAX_VALUE);
+    ByteBuffer[] batch = new ByteBuffer[600];
+    for (int round = 0; round < 3; round++) {
+      for (int i = 0; i < batch.length; i++) {
+        batch[i] = ByteBuffer.wrap(payload(16, i));
+      }
+      CompletableFuture<Void> send = background("send", () -> p.sender.sendAll(batch));
+      for (int i = 0; i < batch.length; i++) {
+        assertArrayEquals(payload(16, i), bytesOf(p.receiver.receive()), "message " + i);
+      }
+      send.get(10, TimeUnit.SECONDS);
+    }
+    ByteBuffer[] array = p.socket.lastArray;
+    ByteBuffer firstHeader = p.socket.firstHeader;
+    p.sender.sendAll(ascii("x"), ascii("y"));
+    assertSame(array, p.socket.lastArray, "the same buffer array for every batch");
+    assertSame(firstHeader, p.socket.firstHeader, "the same header buffers for every batch");
+    p.sender.send(ascii("z"));
+    assertSame(array, p.socket.lastArray, "send uses the batch's array too");
+    for (String m : new String[] {"x", "y", "z"}) {
+      assertEquals(m, US_ASCII.decode(p.receiver.receive()).toString());
+    }
+  }
+
+  @Test
+  void arrivesWholeThroughASocketThatWritesSevenBytesAtATime() throws Exception {
+    Pair p = pair(IpcOptions.DEFAULTS, 7);
+    int count = FramedConnection.MAX_FRAMES_PER_WRITE + 88;
+    ByteBuffer[] batch = new ByteBuffer[count];
+    for (int i = 0; i < count; i++) {
+      batch[i] = ByteBuffer.wrap(payload(i % 97, i));
+    }
+    CompletableFuture<Void> send = background("send", () -> p.sender.sendAll(batch));
+    for (int i = 0; i < count; i++) {
+      assertArrayEquals(payload(i % 97, i), bytesOf(p.receiver.receive()), "message " + i);
+    }
+    send.get(10, TimeUnit.SECONDS);
+    for (ByteBuffer m : batch) {
+      assertFalse(m.hasRemaining(), "the position advances to the limit");
+    }
+  }
+
+  @Test
+  void rejectsBatchWithMessageOverMaximumWithoutSendingAny() throws Exception {
+    Pair p = pair(IpcOptions.of(StandardIpcOptions.MAX_MESSAGE_SIZE, 1024), Integer.MAX_VALUE);
+    ByteBuffer[] batch = {ascii("a"), ascii("b"), ByteBuffer.allocate(1025), ascii("c")};
+    MessageTooLargeException e =
+        assertThrows(MessageTooLargeException.class, () -> p.sender.sendAll(batch));
+    assertEquals(
+        "messages[2] of 1025 bytes exceeds maxMessageSize 1024 bytes, none of the batch sent: "
+            + p.sender.remoteEndpoint(),
+        e.getMessage());
+    assertEquals(1025, e.size());
+    assertEquals(1024, e.limit());
+    assertEquals(0, p.socket.gatheringWrites.size(), "nothing written");
+    assertEquals(1, batch[0].remaining(), "positions untouched");
+    assertTrue(p.sender.isOpen(), "the connection stays usable");
+    p.sender.sendAll(batch, 3, 1);
+    assertEquals("c", US_ASCII.decode(p.receiver.receive()).toString(), "the next batch first");
+  }
+
+  @Test
+  void rejectsNullMessageNamingItsIndexWithoutSendingAny() throws Exception {
+    Pair p = pair(IpcOptions.DEFAULTS, Integer.MAX_VALUE);
+    NullPointerException e =
+        assertThrows(
+            NullPointerException.class,
+            () -> p.sender.sendAll(ascii("a"), ascii("b"), ascii("c"), null));
+    assertEquals("messages[3] is null, none of the batch sent", e.getMessage());
+    assertEquals(
+        "messages",
+        assertThrows(NullPointerException.class, () -> p.sender.sendAll((ByteBuffer[]) null))
+            .getMessage());
+    assertEquals(0, p.socket.gatheringWrites.size(), "nothing written");
+  }
+
+  @Test
+  void rejectsRangeOutsideTheArray() throws Exception {
+    Pair p = pair(IpcOptions.DEFAULTS, Integer.MAX_VALUE);
+    ByteBuffer[] batch = {ascii("a"), ascii("b"), ascii("c")};
+    IndexOutOfBoundsException e =
+        assertThrows(IndexOutOfBoundsException.class, () -> p.sender.sendAll(batch, 2, 2));
+    assertEquals("Range [2, 2 + 2) out of bounds for length 3", e.getMessage());
+    assertThrows(IndexOutOfBoundsException.class, () -> p.sender.sendAll(batch, -1, 1));
+    assertThrows(IndexOutOfBoundsException.class, () -> p.sender.sendAll(batch, 0, -1));
+    assertThrows(IndexOutOfBoundsException.class, () -> p.sender.sendAll(batch, 4, 0));
+    assertEquals(0, p.socket.gatheringWrites.size(), "nothing written");
+  }
+
+  @Test
+  void batchesOfTwoThreadsDoNotInterleave() throws Exception {
+    Pair p = pair(IpcOptions.DEFAULTS, Integer.MAX_VALUE);
+    int batches = 20;
+    int perBatch = 700;
+    List<CompletableFuture<Void>> senders = new ArrayList<>();
+    for (int t = 1; t <= 2; t++) {
+      byte sender = (byte) t;
+      senders.add(
+          background(
+              "sender-" + t,
+              () -> {
+                for (int b = 0; b < batches; b++) {
+                  ByteBuffer[] batch = new ByteBuffer[perBatch];
+                  for (int i = 0; i < perBatch; i++) {
+                    batch[i] = ByteBuffer.allocate(3).put(sender).put((byte) b).put((byte) i);
+                    batch[i].flip();
+                  }
+                  p.sender.sendAll(batch);
+                }
+              }));
+    }
+    int[] next = new int[3];
+    for (int n = 0; n < 2 * batches; n++) {
+      ByteBuffer first = p.receiver.receive();
+      byte sender = first.get(0);
+      assertEquals(next[sender], first.get(1), "batch of sender " + sender);
+      for (int i = 1; i < perBatch; i++) {
+        ByteBuffer m = p.receiver.receive();
+        assertEquals(sender, m.get(0), "a message of another batch inside batch " + n);
+        assertEquals((byte) i, m.get(2), "message order inside the batch");
+      }
+      next[sender]++;
+    }
+    for (CompletableFuture<Void> s : senders) {
+      s.get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  // --- fixture ---
+
+  /** A framed sender over a recording socket and a framed receiver, over loopback TCP. */
+  private static final class Pair {
+    final FramedConnection sender;
+    final RecordingSocket socket;
+    final FramedConnection receiver;
+    final SocketChannel receiverChannel;
+
+    Pair(
+        FramedConnection sender,
+        RecordingSocket socket,
+        FramedConnection receiver,
+        SocketChannel receiverChannel) {
+      this.sender = sender;
+      this.socket = socket;
+      this.receiver = receiver;
+      this.receiverChannel = receiverChannel;
+    }
+  }
+
+  /**
+   * @param writeLimit the most bytes the sender's socket takes per write call (a hostile socket
+   *     when small)
+   */
+  private Pair pair(IpcOptions options, int writeLimit) throws IOException {
+    ServerSocketChannel server = ServerSocketChannel.open();
+    resources.add(server);
+    server.bind(new InetSocketAddress("127.0.0.1", 0));
+    SocketChannel a = SocketChannel.open(server.getLocalAddress());
+    resources.add(a);
+    SocketChannel b = server.accept();
+    resources.add(b);
+    RecordingSocket socket = new RecordingSocket(a, writeLimit);
+    FramedConnection sender =
+        new FramedConnection(
+            new SocketConnection(socket, socket.localEndpoint(), options), options);
+    resources.add(sender);
+    RecordingSocket other = new RecordingSocket(b, Integer.MAX_VALUE);
+    FramedConnection receiver =
+        new FramedConnection(new SocketConnection(other, other.localEndpoint(), options), options);
+    resources.add(receiver);
+    return new Pair(sender, socket, receiver, b);
+  }
+
+  /**
+   * A {@link StreamSocket} over a JDK channel that records its writes and takes at most {@code
+   * writeLimit} bytes per call.
+   */
+  private static final class RecordingSocket implements StreamSocket {
+    private final SocketChannel channel;
+    private final int writeLimit;
+    private final Endpoint local;
+    private final Endpoint remote;
+
+    /** Offset and length of each gathering write. */
+    final List<int[]> gatheringWrites = Collections.synchronizedList(new ArrayList<>());
+
+    volatile int singleWrites;
+    volatile ByteBuffer[] lastArray;
+    volatile ByteBuffer firstHeader;
+
+    RecordingSocket(SocketChannel channel, int writeLimit) throws IOException {
+      this.channel = channel;
+      this.writeLimit = writeLimit;
+      this.local = endpoint((InetSocketAddress) channel.getLocalAddress());
+      this.remote = endpoint((InetSocketAddress) channel.getRemoteAddress());
+    }
+
+    private static Endpoint endpoint(InetSocketAddress a) {
+      return Endpoint.parse("tcp://127.0.0.1:" + a.getPort());
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+      return channel.read(dst);
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+      singleWrites++;
+      return channel.write(src);
+    }
+
+    @Override
+    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+      gatheringWrites.add(new int[] {offset, length});
+      lastArray = srcs;
+      if (offset == 0) {
+        firstHeader = srcs[0];
+      }
+      if (writeLimit == Integer.MAX_VALUE) {
+        return channel.write(srcs, offset, length);
+      }
+      // Hostile: the first buffer with bytes left, and at most writeLimit of them.
+      int i = offset;
+      while (i < offset + length - 1 && !srcs[i].hasRemaining()) {
+        i++;
+      }
+      ByteBuffer part = srcs[i].duplicate();
+      part.limit(part.position() + Math.min(writeLimit, part.remaining()));
+      int n = channel.write(part);
+      srcs[i].position(part.position());
+      return n;
+    }
+
+    @Override
+    public long write(ByteBuffer[] srcs) throws IOException {
+      return write(srcs, 0, srcs.length);
+    }
+
+    @Override
+    public Endpoint localEndpoint() {
+      return local;
+    }
+
+    @Override
+    public Endpoint remoteEndpoint() {
+      return remote;
+    }
+
+    @Override
+    public void shutdownInput() throws IOException {
+      channel.shutdownInput();
+    }
+
+    @Override
+    public void shutdownOutput() throws IOException {
+      channel.shutdownOutput();
+    }
+
+    @Override
+    public Optional<PeerCredentials> peerCredentials() {
+      return Optional.empty();
+    }
+
+    @Override
+    public boolean isOpen() {
+      return channel.isOpen();
+    }
+
+    @Override
+    public void close() throws IOException {
+      channel.close();
+    }
+  }
+
+  @FunctionalInterface
+  private interface IoRunnable {
+    void run() throws IOException;
+  }
+
+  /** Runs {@code body} on a platform thread joined after the test. */
+  private CompletableFuture<Void> background(String name, IoRunnable body) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                body.run();
+                done.complete(null);
+              } catch (Throwable e) {
+                done.completeExceptionally(e);
+              }
+            },
+            "test-" + name);
+    t.setDaemon(true);
+    threads.add(t);
+    t.start();
+    return done;
+  }
+
+  private static ByteBuffer ascii(String s) {
+    return ByteBuffer.wrap(s.getBytes(US_ASCII));
+  }
+
+  private static byte[] payload(int n, long seed) {
+    byte[] bytes = new byte[n];
+    new Random(seed).nextBytes(bytes);
+    return bytes;
+  }
+
+  private static byte[] bytesOf(ByteBuffer b) {
+    assertNotNull(b, "a message");
+    byte[] bytes = new byte[b.remaining()];
+    b.duplicate().get(bytes);
+    return bytes;
+  }
+
+  private static byte[] readExactly(SocketChannel channel, int n) throws IOException {
+    ByteBuffer buffer = ByteBuffer.allocate(n);
+    while (buffer.hasRemaining()) {
+      if (channel.read(buffer) < 0) {
+        throw new IOException("ended after " + buffer.position() + " of " + n + " bytes");
+      }
+    }
+    return buffer.array();
+  }
+}
