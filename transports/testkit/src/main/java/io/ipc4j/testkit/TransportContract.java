@@ -434,9 +434,12 @@ public abstract class TransportContract {
     }
 
     /**
-     * Waits until the thread is blocked: parked or waiting, or running inside a native method (a
-     * blocking system call). Returns whether it was seen blocked before {@code timeout}; a call
-     * that finished already also counts as not blocked.
+     * Waits until the thread is blocked in socket I/O: inside a native method of a socket class (a
+     * blocking system call), or parked or waiting below one (a virtual thread waiting for its
+     * socket). Returns whether it was seen blocked before {@code timeout}; a call that finished
+     * already also counts as not blocked. Any other native method or wait does not count: a receive
+     * allocating its buffer in {@code Unsafe.allocateMemory} is not blocked yet, and closing it
+     * then rightly fails it with a plain {@code ClosedChannelException}.
      */
     public boolean awaitBlocked(Duration timeout) {
       long deadline = System.nanoTime() + timeout.toNanos();
@@ -451,16 +454,27 @@ public abstract class TransportContract {
 
     private static boolean isBlocked(Thread t) {
       Thread.State state = t.getState();
-      if (state == Thread.State.WAITING
-          || state == Thread.State.TIMED_WAITING
-          || state == Thread.State.BLOCKED) {
-        return true;
-      }
-      if (state != Thread.State.RUNNABLE) {
+      StackTraceElement[] stack = t.getStackTrace();
+      if (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING) {
+        for (StackTraceElement frame : stack) {
+          if (isSocketClass(frame)) {
+            return true;
+          }
+        }
         return false;
       }
-      StackTraceElement[] stack = t.getStackTrace();
-      return stack.length > 0 && stack[0].isNativeMethod();
+      return state == Thread.State.RUNNABLE
+          && stack.length > 0
+          && stack[0].isNativeMethod()
+          && isSocketClass(stack[0]);
+    }
+
+    /** The JDK's socket implementations, and junixsocket's. */
+    private static boolean isSocketClass(StackTraceElement frame) {
+      String c = frame.getClassName();
+      return c.startsWith("sun.nio.ch.")
+          || c.startsWith("java.net.")
+          || c.startsWith("org.newsclub.");
     }
   }
 }
