@@ -64,6 +64,14 @@ final class FramedConnection implements MessageConnection, Drainable {
 
   private final ReentrantLock receiveLock = new ReentrantLock();
 
+  /**
+   * Whether the last message was large: then the next header is read alone, so that a large body
+   * after it goes straight into its destination. (Filling the buffer after a header would carry
+   * most of a 64 KiB body through it, one copy of every byte.) A small message after a large one
+   * costs one read more.
+   */
+  private boolean headerAlone;
+
   /** Bytes read but not yet consumed, between position and limit; null until first receive. */
   private ByteBuffer in;
 
@@ -217,7 +225,7 @@ final class FramedConnection implements MessageConnection, Drainable {
     }
     while (in.remaining() < HEADER) {
       boolean atBoundary = !in.hasRemaining();
-      if (fill(atBoundary) < 0) {
+      if (fill(atBoundary, headerAlone ? HEADER - in.remaining() : Integer.MAX_VALUE) < 0) {
         if (atBoundary) {
           return -1;
         }
@@ -229,6 +237,7 @@ final class FramedConnection implements MessageConnection, Drainable {
       }
     }
     long length = Integer.toUnsignedLong(in.getInt());
+    headerAlone = length >= DIRECT_READ;
     if (length > maxMessageSize) {
       stream.close();
       throw new MessageTooLargeException(
@@ -264,7 +273,7 @@ final class FramedConnection implements MessageConnection, Drainable {
           dst.limit(limit);
         }
       }
-      if (fill(false) < 0) {
+      if (fill(false, Integer.MAX_VALUE) < 0) {
         throw truncated(missing, length);
       }
     }
@@ -279,7 +288,7 @@ final class FramedConnection implements MessageConnection, Drainable {
   private void skip(long length) throws IOException {
     long missing = length;
     while (missing > 0) {
-      if (!in.hasRemaining() && fill(false) < 0) {
+      if (!in.hasRemaining() && fill(false, Integer.MAX_VALUE) < 0) {
         throw truncated(missing, length);
       }
       int n = (int) Math.min(missing, in.remaining());
@@ -293,10 +302,15 @@ final class FramedConnection implements MessageConnection, Drainable {
    *
    * @param atBoundary whether nothing of a next message has been read yet (a drain may end the
    *     connection here)
+   * @param max the most bytes to read
    * @return the number of bytes read, or -1 at end of stream
    */
-  private int fill(boolean atBoundary) throws IOException {
+  private int fill(boolean atBoundary, int max) throws IOException {
     in.compact();
+    boolean limited = max < in.remaining();
+    if (limited) {
+      in.limit(in.position() + max);
+    }
     try {
       if (atBoundary) {
         idle = true;
@@ -305,7 +319,7 @@ final class FramedConnection implements MessageConnection, Drainable {
         }
       }
       int n = stream.read(in);
-      if (n > 0 && !in.hasRemaining() && in.capacity() < MAX_BUFFER) {
+      if (n > 0 && !limited && !in.hasRemaining() && in.capacity() < MAX_BUFFER) {
         // A full read suggests more is waiting: let the next fill use a larger buffer.
         in.flip();
         in = ByteBuffer.allocateDirect(in.capacity() * 2).put(in);

@@ -233,6 +233,34 @@ class FramedConnectionTest {
     }
   }
 
+  @Test
+  void readsLargeMessagesStraightIntoTheirDestinationNotThroughItsBuffer() throws Exception {
+    Pair p = pair(IpcOptions.DEFAULTS, Integer.MAX_VALUE);
+    int size = 64 * 1024;
+    int count = 40;
+    CompletableFuture<Void> sent =
+        background(
+            "sender",
+            () -> {
+              ByteBuffer message = ByteBuffer.allocateDirect(size);
+              for (int i = 0; i < count; i++) {
+                message.clear().put(0, (byte) i);
+                p.sender.send(message);
+              }
+            });
+    ByteBuffer dst = ByteBuffer.allocateDirect(size);
+    for (int i = 0; i < count; i++) {
+      assertEquals(size, p.receiver.receive(dst.clear()));
+      assertEquals((byte) i, dst.get(0), "message " + i);
+    }
+    sent.get(10, TimeUnit.SECONDS);
+    long direct = p.receiverSocket.readInto.getOrDefault(dst, 0L);
+    // The first message or two may pass through the read buffer while it learns they are large.
+    assertTrue(
+        direct >= (long) (count - 2) * size,
+        "bytes read straight into the destination: " + direct + " of " + (long) count * size);
+  }
+
   // --- fixture ---
 
   /** A framed sender over a recording socket and a framed receiver, over loopback TCP. */
@@ -240,16 +268,19 @@ class FramedConnectionTest {
     final FramedConnection sender;
     final RecordingSocket socket;
     final FramedConnection receiver;
+    final RecordingSocket receiverSocket;
     final SocketChannel receiverChannel;
 
     Pair(
         FramedConnection sender,
         RecordingSocket socket,
         FramedConnection receiver,
+        RecordingSocket receiverSocket,
         SocketChannel receiverChannel) {
       this.sender = sender;
       this.socket = socket;
       this.receiver = receiver;
+      this.receiverSocket = receiverSocket;
       this.receiverChannel = receiverChannel;
     }
   }
@@ -275,7 +306,7 @@ class FramedConnectionTest {
     FramedConnection receiver =
         new FramedConnection(new SocketConnection(other, other.localEndpoint(), options), options);
     resources.add(receiver);
-    return new Pair(sender, socket, receiver, b);
+    return new Pair(sender, socket, receiver, other, b);
   }
 
   /**
@@ -306,9 +337,17 @@ class FramedConnectionTest {
       return Endpoint.parse("tcp://127.0.0.1:" + a.getPort());
     }
 
+    /** Bytes read into each destination buffer, by identity. */
+    final java.util.Map<ByteBuffer, Long> readInto =
+        Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+
     @Override
     public int read(ByteBuffer dst) throws IOException {
-      return channel.read(dst);
+      int n = channel.read(dst);
+      if (n > 0) {
+        readInto.merge(dst, (long) n, Long::sum);
+      }
+      return n;
     }
 
     @Override
