@@ -101,7 +101,6 @@ public final class Bench implements Callable<Integer> {
     }
     Map<Workload.Setting, List<String>> prefixes = new EnumMap<>(Workload.Setting.class);
     prefixes.put(Workload.Setting.UNPINNED, List.of());
-    prefixes.put(Workload.Setting.OWN_SERVER, List.of());
     List<String> taskset = taskset();
     if (taskset.isEmpty() && workloads.removeIf(w -> w.setting == Workload.Setting.PINNED)) {
       System.out.println("note: taskset not found on PATH, the pinned workloads are left out");

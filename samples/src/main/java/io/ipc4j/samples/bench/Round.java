@@ -34,8 +34,8 @@ final class Round {
   private int ownServers;
 
   /**
-   * @param prefixes the command prefix of each setting's processes ({@code taskset -c 0} for the
-   *     pinned ones)
+   * @param prefixes the command prefix of the unpinned and the pinned processes ({@code taskset -c
+   *     0}); servers of their own run unpinned
    * @param dir where the servers' socket files go
    * @param number this round's number, from 1
    */

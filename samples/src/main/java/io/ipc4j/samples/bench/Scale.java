@@ -3,13 +3,13 @@ package io.ipc4j.samples.bench;
 /**
  * How much each workload does. Throughput workloads run for a set time rather than a set count, so
  * that a turn (one workload, one transport, one contestant) takes about as long on a slow or loaded
- * machine as on a fast one: at full scale about a second and a half, which keeps the default run of
- * three rounds under five minutes on this project's 2-core machine. Ping-pong runs a set count, so
- * that both contestants' percentiles come from as many samples. The quick scale is a smoke test,
- * not a measurement.
+ * machine as on a fast one: at full scale about a second, which keeps the default run of three
+ * rounds under five minutes on this project's 2-core machine. Ping-pong runs a set count, so that
+ * both contestants' percentiles come from as many samples. The quick scale is a smoke test, not a
+ * measurement.
  */
 final class Scale {
-  static final Scale FULL = new Scale("full", 3_000, 15_000, 10_000, 60_000, 1_000, 10_000);
+  static final Scale FULL = new Scale("full", 2_000, 12_000, 8_000, 50_000, 800, 10_000);
   static final Scale QUICK = new Scale("quick", 200, 1_000, 500, 2_000, 60, 200);
 
   final String name;
