@@ -24,8 +24,6 @@ import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
@@ -202,7 +200,11 @@ public final class JdkTransportProvider implements TransportProvider {
     return m != null && m.contains("temporarily unavailable"); // EAGAIN, as strerror words it
   }
 
-  /** Connects in blocking mode, or through a selector when there is a timeout. */
+  /**
+   * Connects in blocking mode; with a timeout, through the channel's socket adaptor, which waits
+   * with one poll(2) (a selector per connect would cost an epoll instance and its wakeup pipe, and
+   * halved the connect rate).
+   */
   private static void connect(
       SocketChannel channel, SocketAddress address, Endpoint endpoint, long timeoutNanos)
       throws IOException {
@@ -211,23 +213,20 @@ public final class JdkTransportProvider implements TransportProvider {
         channel.connect(address);
         return;
       }
-      channel.configureBlocking(false);
-      if (!channel.connect(address)) {
-        try (Selector selector = Selector.open()) {
-          channel.register(selector, SelectionKey.OP_CONNECT);
-          // Rounded up: a selector counts whole milliseconds, and must not give up early.
-          long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999));
-          if (selector.select(millis) == 0) {
-            throw new SocketTimeoutException(
+      // Rounded up: the adaptor counts whole milliseconds, and must not give up early.
+      long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999));
+      try {
+        channel.socket().connect(address, (int) Math.min(Integer.MAX_VALUE, millis));
+      } catch (SocketTimeoutException e) {
+        SocketTimeoutException timeout =
+            new SocketTimeoutException(
                 "connect timed out after "
                     + TimeUnit.NANOSECONDS.toMillis(timeoutNanos)
                     + " ms (connectTimeout): "
                     + endpoint);
-          }
-          channel.finishConnect();
-        }
+        timeout.initCause(e);
+        throw timeout;
       }
-      channel.configureBlocking(true);
     } catch (SocketTimeoutException e) {
       channel.close();
       throw e;
