@@ -46,7 +46,9 @@ class BenchTest {
     WORKLOADS.put("pingpong-64", List.of(ALL, LATENCY));
     WORKLOADS.put("pingpong-64-pinned", List.of(ALL, LATENCY));
     WORKLOADS.put("stream-64", List.of(STREAMS, THROUGHPUT));
+    WORKLOADS.put("stream-64-batch", List.of(STREAMS, THROUGHPUT));
     WORKLOADS.put("stream-1024", List.of(STREAMS, THROUGHPUT));
+    WORKLOADS.put("stream-1024-batch", List.of(STREAMS, THROUGHPUT));
     WORKLOADS.put("stream-65536", List.of(STREAMS, THROUGHPUT));
     WORKLOADS.put(
         "dgram-rate-64", List.of(DATAGRAMS, List.of("sent_per_s", "received_per_s", "loss_pct")));

@@ -33,6 +33,9 @@ import picocli.CommandLine.Option;
       "  pingpong-64         64 B echo latency; tcp unix unixpacket udp unixgram",
       "  pingpong-64-pinned  the same, both processes on CPU 0 (taskset -c 0)",
       "  stream-64, stream-1024, stream-65536: framed messages; tcp unix",
+      "  stream-64-batch, stream-1024-batch: the same, ipc4j sending "
+          + Streaming.PER_CALL
+          + " messages per sendAll call, raw still one write per message; tcp unix",
       "  dgram-rate-64       datagrams sent, received per second, loss; udp unixgram",
       "  connect-rate        connect, one ping-pong, close; tcp unix",
       "  idle                N idle connections: server memory, a ping-pong each; unix",

@@ -20,6 +20,12 @@ final class Ipc4jLink implements Link {
     connection.send(message);
   }
 
+  /** The library's batched send: many frames per gathering write over stream transports. */
+  @Override
+  public void sendAll(ByteBuffer[] messages, int offset, int length) throws IOException {
+    connection.sendAll(messages, offset, length);
+  }
+
   @Override
   public int receive(ByteBuffer dst) throws IOException {
     return connection.receive(dst);

@@ -14,7 +14,8 @@ import java.nio.channels.SocketChannel;
  * message is received and doubles (to 64 KiB) only while reads keep filling it, so that a server
  * holding thousands of idle connections does not hold 64 KiB for each (ipc4j's framing does the
  * same). No locks, no checks beyond what the format needs: this is the floor ipc4j is measured
- * against.
+ * against. A batch ({@link Link#sendAll}) is still one write per message, on purpose: that is what
+ * the batched stream workloads compare ipc4j's {@code sendAll} with.
  */
 final class RawLink implements Link {
   /** Payload bytes still missing above which reading straight into the caller's buffer pays. */

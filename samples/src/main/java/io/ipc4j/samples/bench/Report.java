@@ -26,7 +26,7 @@ final class Report {
 
   /**
    * Medians over rounds for each contestant, and the median per-round ratio ipc4j/raw, workload by
-   * workload; then a note for every echo or datagram lost.
+   * workload; then the notes of the workloads that have one, and a note for every echo lost.
    */
   void printTable(PrintStream out) {
     String format = "%-10s %-18s %-14s %12s %12s %9s  %s";
@@ -48,6 +48,11 @@ final class Report {
                   figure.lowerIsBetter() ? "lower is better" : "");
           out.println(row.stripTrailing());
         }
+      }
+    }
+    for (Workload w : workloads) {
+      if (w.note() != null) {
+        out.println("note: " + w.note());
       }
     }
     for (Workload w : workloads) {

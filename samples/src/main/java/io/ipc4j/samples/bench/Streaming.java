@@ -8,30 +8,62 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Throughput of framed messages over {@code tcp} and {@code unix}: one write per message, as fast
- * as the server takes them, in batches of 8 MiB or 20,000 messages, whichever is fewer, each
- * acknowledged by the server once it has received its last message. Batches for a quarter of the
- * measuring time warm up; then the clock runs from the first message of the first measured batch
- * until the server acknowledges the last batch that starts within the measuring time.
+ * Throughput of framed messages over {@code tcp} and {@code unix}, as fast as the server takes
+ * them, in batches of 8 MiB or 20,000 messages, whichever is fewer, each acknowledged by the server
+ * once it has received its last message. Batches for a quarter of the measuring time warm up; then
+ * the clock runs from the first message of the first measured batch until the server acknowledges
+ * the last batch that starts within the measuring time.
+ *
+ * <p>{@code stream-SIZE} sends one message per call, one write each. {@code stream-SIZE-batch}
+ * sends {@value #PER_CALL} messages per {@link Link#sendAll} call (the last call of an acknowledged
+ * batch sends what is left): ipc4j's {@code MessageConnection.sendAll}, many frames per system
+ * call, against raw's one write per message, which is the comparison the batched send was made for.
+ * The server is the same in both: it receives every message alone, through its contestant's
+ * ordinary receive, so messages per second are end to end.
  */
 final class Streaming extends Workload {
-  private final int size;
+  /**
+   * Messages per {@code sendAll} call in the batched workloads: what a sender that drains a queue
+   * of small messages would pass at once. 4 KiB of 64 B messages, 64 KiB of 1 KiB ones (about what
+   * a socket buffer takes in one go), and well under the 512 frames ipc4j writes per system call.
+   */
+  static final int PER_CALL = 64;
 
-  Streaming(int size) {
+  private final int size;
+  private final int perCall;
+
+  /** {@code perCall}: 1 for one {@code send} per message, more for {@code sendAll} batches. */
+  Streaming(int size, int perCall) {
     super(
-        "stream-" + size,
+        "stream-" + size + (perCall > 1 ? "-batch" : ""),
         Setting.UNPINNED,
         Service.SINK,
         size,
         List.of("tcp", "unix"),
         List.of(Figure.higher("msgs_per_s"), Figure.higher("mb_per_s")));
     this.size = size;
+    this.perCall = perCall;
+  }
+
+  @Override
+  String note() {
+    return perCall == 1
+        ? null
+        : label
+            + ": ipc4j sends "
+            + perCall
+            + " messages per sendAll call, raw one write per message; the server receives each"
+            + " message alone";
   }
 
   @Override
   Map<String, Double> run(Client client, String endpoint) throws IOException {
     int batch = Math.max(1, Math.min(20_000, (8 << 20) / size));
     ByteBuffer message = Workloads.filled(size);
+    ByteBuffer[] messages = new ByteBuffer[Math.min(perCall, batch)];
+    for (int i = 0; i < messages.length; i++) {
+      messages[i] = message.duplicate();
+    }
     ByteBuffer ack = ByteBuffer.allocateDirect(16);
     ByteBuffer end = ByteBuffer.allocateDirect(0);
     long count = 0;
@@ -39,12 +71,12 @@ final class Streaming extends Workload {
     try (Link link = client.connect(endpoint)) {
       long warm = System.nanoTime();
       do {
-        batch(link, message, ack, end, batch);
+        batch(link, messages, ack, end, batch);
       } while (System.nanoTime() - warm < client.scale.warmupNanos());
       long start = System.nanoTime();
       long elapsed;
       do {
-        batch(link, message, ack, end, batch);
+        batch(link, messages, ack, end, batch);
         count += batch;
         elapsed = System.nanoTime() - start;
       } while (elapsed < client.scale.measureNanos);
@@ -53,13 +85,30 @@ final class Streaming extends Workload {
     Map<String, Double> figures = new LinkedHashMap<>();
     figures.put("msgs_per_s", count / seconds);
     figures.put("mb_per_s", (double) count * size / seconds / 1e6);
+    if (perCall > 1) {
+      // For the JSON: how many messages each contestant's send call carried.
+      figures.put("msgs_per_call", client.contestant == Contestant.IPC4J ? (double) perCall : 1.0);
+    }
     return figures;
   }
 
-  private static void batch(Link link, ByteBuffer message, ByteBuffer ack, ByteBuffer end, int n)
+  /** Sends {@code n} messages, then the empty one, and waits for the server's acknowledgement. */
+  private static void batch(Link link, ByteBuffer[] messages, ByteBuffer ack, ByteBuffer end, int n)
       throws IOException {
-    for (int i = 0; i < n; i++) {
-      link.send(message.rewind());
+    if (messages.length == 1) {
+      ByteBuffer message = messages[0];
+      for (int i = 0; i < n; i++) {
+        link.send(message.rewind());
+      }
+    } else {
+      for (int sent = 0; sent < n; ) {
+        int k = Math.min(messages.length, n - sent);
+        for (int i = 0; i < k; i++) {
+          messages[i].rewind();
+        }
+        link.sendAll(messages, 0, k);
+        sent += k;
+      }
     }
     link.send(end.clear());
     if (link.receive(ack.clear()) != 0) {

@@ -50,6 +50,11 @@ abstract class Workload {
   /** The client's side: measures on {@code endpoint} and returns the figures by name. */
   abstract Map<String, Double> run(Client client, String endpoint) throws IOException;
 
+  /** A line for the notes under the table, saying what its label does not; null if none. */
+  String note() {
+    return null;
+  }
+
   /** The parent's side of one turn: by default, one order to the contestant's client. */
   Map<String, Double> turn(Turn turn) throws IOException, InterruptedException {
     return turn.order(turn.endpoint());
