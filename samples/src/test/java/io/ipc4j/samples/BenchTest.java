@@ -45,6 +45,7 @@ class BenchTest {
   static {
     WORKLOADS.put("pingpong-64", List.of(ALL, LATENCY));
     WORKLOADS.put("pingpong-64-pinned", List.of(ALL, LATENCY));
+    WORKLOADS.put("pingpong-64-peers", List.of(DATAGRAMS, LATENCY));
     WORKLOADS.put("stream-64", List.of(STREAMS, THROUGHPUT));
     WORKLOADS.put("stream-64-batch", List.of(STREAMS, THROUGHPUT));
     WORKLOADS.put("stream-1024", List.of(STREAMS, THROUGHPUT));

@@ -30,7 +30,8 @@ enum Contestant {
   IPC4J {
     @Override
     Server serve(String endpoint, Service service, int connections) throws IOException {
-      if (service == Service.COLLECT) {
+      if (Addresses.isDatagram(Addresses.scheme(endpoint)) && service != Service.PEER_ECHO) {
+        // One socket and one thread for every sender, as the raw datagram servers do.
         DatagramEndpoint socket = Ipc.bind(endpoint);
         Daemon.start("collect " + endpoint, () -> service.serve(new Ipc4jDatagrams(socket)));
         return new Server(socket.localEndpoint().toString(), socket);

@@ -26,14 +26,36 @@ final class PingPong extends Workload {
   private final boolean pinned;
 
   PingPong(boolean pinned) {
+    this(pinned ? "pingpong-64-pinned" : "pingpong-64", pinned, Service.ECHO, Addresses.TRANSPORTS);
+  }
+
+  private PingPong(String label, boolean pinned, Service service, List<String> transports) {
     super(
-        pinned ? "pingpong-64-pinned" : "pingpong-64",
+        label,
         pinned ? Setting.PINNED : Setting.UNPINNED,
-        Service.ECHO,
+        service,
         SIZE,
-        Addresses.TRANSPORTS,
+        transports,
         List.of(Figure.lower("p50_us"), Figure.lower("p99_us"), Figure.lower("p999_us")));
     this.pinned = pinned;
+  }
+
+  /**
+   * Over {@code udp} and {@code unixgram}, ipc4j's {@code IpcServer} with a handler per sender
+   * against the raw one-thread echo ({@link Service#PEER_ECHO}): what the per-peer server costs.
+   */
+  static PingPong perPeer() {
+    return new PingPong("pingpong-64-peers", false, Service.PEER_ECHO, List.of("udp", "unixgram"));
+  }
+
+  @Override
+  String note() {
+    return service == Service.PEER_ECHO
+        ? label
+            + ": ipc4j serves with IpcServer, a connection and a handler thread per sender;"
+            + " raw with one thread echoing every sender. In the other ping-pongs both sides"
+            + " serve datagrams with one socket and one thread (ipc4j: Ipc.bind)."
+        : null;
   }
 
   @Override

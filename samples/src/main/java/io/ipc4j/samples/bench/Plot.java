@@ -2,12 +2,15 @@ package io.ipc4j.samples.bench;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -66,10 +69,30 @@ final class Plot {
     if (charts.isEmpty()) {
       throw new IOException("nothing to plot");
     }
+    // Laid out here rather than by BitmapEncoder.saveBitmap(charts, rows, columns, ...), which
+    // needs exactly rows × columns charts: an odd count leaves one cell blank.
     int columns = Math.min(2, charts.size());
     int rows = (charts.size() + columns - 1) / columns;
+    BufferedImage grid =
+        new BufferedImage(columns * WIDTH, rows * HEIGHT, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = grid.createGraphics();
+    try {
+      g.setColor(Color.WHITE);
+      g.fillRect(0, 0, grid.getWidth(), grid.getHeight());
+      for (int i = 0; i < charts.size(); i++) {
+        g.drawImage(
+            BitmapEncoder.getBufferedImage(charts.get(i)),
+            (i % columns) * WIDTH,
+            (i / columns) * HEIGHT,
+            null);
+      }
+    } finally {
+      g.dispose();
+    }
     try (OutputStream out = Files.newOutputStream(file)) {
-      BitmapEncoder.saveBitmap(charts, rows, columns, out, BitmapEncoder.BitmapFormat.PNG);
+      if (!ImageIO.write(grid, "png", out)) {
+        throw new IOException("no PNG writer in this JVM");
+      }
     }
   }
 

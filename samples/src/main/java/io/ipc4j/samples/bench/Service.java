@@ -41,6 +41,22 @@ enum Service {
     }
   },
   /**
+   * The same echo, where ipc4j serves datagrams with an {@code IpcServer}: a connection, and a
+   * handler thread, per sender address. A raw program has no such thing and keeps its one-thread
+   * echo, so this compares the per-peer server's convenience with the plainest datagram echo.
+   */
+  PEER_ECHO {
+    @Override
+    void serve(Link link) throws IOException {
+      ECHO.serve(link);
+    }
+
+    @Override
+    void serve(Datagrams socket) {
+      ECHO.serve(socket);
+    }
+  },
+  /**
    * Consumes messages; an empty message ends a batch and is answered with an empty message, so that
    * the client's clock stops only once the server has received every message.
    */

@@ -14,6 +14,7 @@ final class Workloads {
       List.of(
           new PingPong(false),
           new PingPong(true),
+          PingPong.perPeer(),
           new Streaming(64, 1),
           new Streaming(64, Streaming.PER_CALL),
           new Streaming(1024, 1),
