@@ -52,9 +52,13 @@ import org.slf4j.LoggerFactory;
  *       sockets is a private temporary name: such a sender is reported under its public name (see
  *       {@link #senderOf}), and this socket's own temporary name is kept answerable ({@link
  *       AnswerableName}).
- *   <li>junixsocket's receive makes a new address for every datagram's sender, formatting each of
- *       its 108 bytes with {@code String.format}: some 60 KiB of garbage per datagram. A connected
- *       socket therefore reads instead (its sender is known), and senders' endpoints are cached.
+ *   <li>junixsocket's receive makes a new address for every datagram's sender (its address cache
+ *       never hits), and one for a short abstract name, padded with NULs, formats each of its 108
+ *       bytes with {@code String.format}: some 50 KiB of garbage per datagram, five times the cost
+ *       of the rest of a receive (which is why connected clients bind long names, see {@link
+ *       JunixsocketTransportProvider#connectDatagram}). A connected socket therefore reads instead
+ *       (its sender is known), and senders' endpoints are cached; so are targets' addresses, which
+ *       cost 2 KiB each to build.
  *   <li>junixsocket cannot send an empty datagram (it skips the system call and reports success)
  *       and drops the sender of an empty datagram it receives: {@link #send} refuses an empty
  *       buffer, and an empty datagram is reported as coming from the connected peer, or else from
@@ -71,8 +75,8 @@ final class JunixsocketDatagramSocket implements DatagramSocket {
   /** The directory of a private bind ({@link UnixSocketFile}): {@code .i} and 4 base-36 digits. */
   private static final Pattern PRIVATE_DIRECTORY = Pattern.compile("\\.i[0-9a-z]{4}");
 
-  /** How many senders' endpoints are remembered. */
-  private static final int KNOWN_SENDERS = 64;
+  /** How many senders' endpoints, and targets' addresses, are remembered. */
+  private static final int KNOWN_PEERS = 64;
 
   private final AFUNIXDatagramChannel channel;
   private final Endpoint local;
@@ -84,12 +88,25 @@ final class JunixsocketDatagramSocket implements DatagramSocket {
   private volatile AFUNIXDatagramChannel sender;
   private final Endpoint unnamed;
 
+  /**
+   * The addresses of recent targets, under sendLock: junixsocket builds each new address with some
+   * 2 KiB of garbage and its address cache never hits, which halved the rate of sends to a target.
+   */
+  @SuppressWarnings("serial")
+  private final Map<Endpoint, AFUNIXSocketAddress> targets =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Endpoint, AFUNIXSocketAddress> eldest) {
+          return size() > KNOWN_PEERS;
+        }
+      };
+
   @SuppressWarnings("serial")
   private final Map<AFUNIXSocketAddress, Endpoint> senders =
       new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<AFUNIXSocketAddress, Endpoint> eldest) {
-          return size() > KNOWN_SENDERS;
+          return size() > KNOWN_PEERS;
         }
       };
 
@@ -162,7 +179,7 @@ final class JunixsocketDatagramSocket implements DatagramSocket {
         if (target == null) {
           out.write(src);
         } else {
-          out.send(src, UnixAddresses.of(target));
+          out.send(src, addressOf(target));
         }
       } catch (IOException e) {
         if (out != null) {
@@ -173,6 +190,16 @@ final class JunixsocketDatagramSocket implements DatagramSocket {
     } finally {
       sendLock.unlock();
     }
+  }
+
+  /** The junixsocket address of a target, from {@link #targets}; under sendLock. */
+  private AFUNIXSocketAddress addressOf(Endpoint target) throws SocketException {
+    AFUNIXSocketAddress address = targets.get(target);
+    if (address == null) {
+      address = UnixAddresses.of(target);
+      targets.put(target, address);
+    }
+    return address;
   }
 
   /** The duplicate that sends, opened on first use and after a failed send; under sendLock. */

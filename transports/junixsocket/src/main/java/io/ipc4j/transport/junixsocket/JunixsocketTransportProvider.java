@@ -77,8 +77,9 @@ import org.slf4j.LoggerFactory;
  * told from the end of the connection, so none is sent and one received ends it ({@link
  * JunixsocketPacketSocket}); an empty {@code unixgram} datagram cannot be sent, and the sender of
  * one received is unknown ({@link JunixsocketDatagramSocket}); a datagram client cannot ask Linux
- * to autobind it, so it binds a fresh abstract name of its own ({@code @ipc4j-gram-PID-N-R}). The
- * largest packet or datagram is SO_SNDBUF less 32 bytes (208 KiB with Linux defaults).
+ * to autobind it, so it binds a fresh abstract name of its own ({@code @ipc4j-gram-PID-N-R}, as
+ * long as an endpoint allows, see {@link #connectDatagram}). The largest packet or datagram is
+ * SO_SNDBUF less 32 bytes (208 KiB with Linux defaults).
  *
  * <p>Blocking calls of junixsocket are not claimed safe on virtual threads ({@link
  * Capability#VIRTUAL_THREADS}): servers run their handlers on platform threads.
@@ -456,10 +457,13 @@ public final class JunixsocketTransportProvider implements TransportProvider {
 
   /**
    * Opens a {@code unixgram} socket connected to {@code remote}. So that the peer can answer, it is
-   * bound first: to a fresh abstract name ({@code @ipc4j-gram-PID-N-R}), since junixsocket cannot
-   * ask Linux to autobind one (it binds with address length 0, which Linux refuses); where there
-   * are no abstract names, to {@code c} in a fresh owner-only temporary directory, deleted on
-   * close.
+   * bound first: to a fresh abstract name ({@code @ipc4j-gram-PID-N-R}, R random base-36 digits up
+   * to {@link Endpoint#maxUnixPathBytes()}), since junixsocket cannot ask Linux to autobind one (it
+   * binds with address length 0, which Linux refuses); where there are no abstract names, to {@code
+   * c} in a fresh owner-only temporary directory, deleted on close. The name is long because a
+   * junixsocket receiver, ipc4j's included, pads a sender's abstract name with NULs to the whole of
+   * {@code sun_path} and, when that pads more than some 40 bytes, spells the address out one byte
+   * at a time with {@code String.format}: five times the cost of receiving from a long name.
    *
    * @throws ConnectException if nobody is bound at {@code remote}
    */
@@ -514,17 +518,19 @@ public final class JunixsocketTransportProvider implements TransportProvider {
   /** A datagram channel bound to a fresh abstract name, retrying the unlikely name taken. */
   private static AFUNIXDatagramChannel bindFreshAbstractName() throws IOException {
     for (int attempt = 0; ; attempt++) {
-      String name =
-          "ipc4j-gram-"
-              + ProcessHandle.current().pid()
-              + "-"
-              + clientNames.incrementAndGet()
-              + "-"
-              + Integer.toString(random.nextInt(36 * 36 * 36 * 36), 36);
+      StringBuilder name =
+          new StringBuilder("ipc4j-gram-")
+              .append(ProcessHandle.current().pid())
+              .append('-')
+              .append(clientNames.incrementAndGet())
+              .append('-');
+      while (name.length() < Endpoint.maxUnixPathBytes()) {
+        name.append(Character.forDigit(random.nextInt(36), 36));
+      }
       // A fresh channel per attempt: junixsocket's failed bind may leave it connected.
       AFUNIXDatagramChannel channel = openDatagramChannel();
       try {
-        channel.bind(AFUNIXSocketAddress.inAbstractNamespace(name));
+        channel.bind(AFUNIXSocketAddress.inAbstractNamespace(name.toString()));
         return channel;
       } catch (IOException e) {
         channel.close();

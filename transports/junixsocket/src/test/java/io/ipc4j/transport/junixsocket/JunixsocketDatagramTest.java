@@ -154,6 +154,10 @@ class JunixsocketDatagramTest {
     assertTrue(
         c1.localEndpoint().abstractName().startsWith("ipc4j-gram-" + ProcessHandle.current().pid()),
         c1.localEndpoint().toString());
+    assertEquals(
+        Endpoint.maxUnixPathBytes(),
+        c1.localEndpoint().abstractName().length(),
+        "as long as an endpoint allows, so that receivers spare the padding (see below)");
     assertNotEquals(c1.localEndpoint(), c2.localEndpoint());
     c1.send(ascii("one"), null);
     c2.send(ascii("two"), null);
@@ -223,8 +227,9 @@ class JunixsocketDatagramTest {
 
   /**
    * A connected socket knows its sender, and reads without junixsocket's receive, which makes a new
-   * address for every datagram (about 60 KiB of garbage). In rounds of 8: a unixgram send blocks
-   * once the receiver holds net.unix.max_dgram_qlen, 10 by default.
+   * address for every datagram (a few KiB of garbage, about 50 KiB for a short abstract name). In
+   * rounds of 8: a unixgram send blocks once the receiver holds net.unix.max_dgram_qlen, 10 by
+   * default.
    */
   @Test
   void connectedSocketReceivesWithoutAllocating() throws Exception {
@@ -251,6 +256,108 @@ class JunixsocketDatagramTest {
     }
     long perDatagram = allocated / (rounds / 2 * perRound);
     assertTrue(perDatagram < 64, perDatagram + " bytes allocated per datagram (expected none)");
+  }
+
+  /**
+   * junixsocket builds a new address for every target it is given (some 2 KiB, its cache never
+   * hits): a target's address is built once.
+   */
+  @Test
+  void sendingToAKnownTargetAllocatesNothing() throws Exception {
+    LongSupplier allocatedBytes = allocationCounter();
+    Endpoint to = newAbstractEndpoint();
+    DatagramSocket server = bind(to);
+    DatagramSocket client = fixture.closeAfter(provider.connectDatagram(to, IpcOptions.DEFAULTS));
+    ByteBuffer m = ByteBuffer.allocateDirect(16);
+    ByteBuffer dst = ByteBuffer.allocateDirect(64);
+    long allocated = 0;
+    int rounds = 40;
+    int perRound = 8;
+    for (int round = 0; round < rounds; round++) {
+      // An equal endpoint, not the same one: what a server holds for a peer need not be identical.
+      Endpoint target = Endpoint.parse(client.localEndpoint().toString());
+      long before = allocatedBytes.getAsLong();
+      for (int i = 0; i < perRound; i++) {
+        server.send(m.clear(), target);
+      }
+      if (round >= rounds / 2) {
+        allocated += allocatedBytes.getAsLong() - before;
+      }
+      for (int i = 0; i < perRound; i++) {
+        client.receive(dst.clear());
+      }
+    }
+    long perDatagram = allocated / (rounds / 2 * perRound);
+    assertTrue(perDatagram < 64, perDatagram + " bytes allocated per datagram (expected none)");
+  }
+
+  /**
+   * junixsocket spells out a sender's abstract name padded with NULs one byte at a time (about 50
+   * KiB of garbage for a short name): a client's long name keeps that to a few KiB.
+   */
+  @Test
+  void receivingFromAConnectedClientAllocatesLittle() throws Exception {
+    LongSupplier allocatedBytes = allocationCounter();
+    Endpoint to = newAbstractEndpoint();
+    DatagramSocket server = bind(to);
+    DatagramSocket client = fixture.closeAfter(provider.connectDatagram(to, IpcOptions.DEFAULTS));
+    ByteBuffer m = ByteBuffer.allocateDirect(16);
+    ByteBuffer dst = ByteBuffer.allocateDirect(64);
+    long allocated = 0;
+    int rounds = 40;
+    int perRound = 8;
+    for (int round = 0; round < rounds; round++) {
+      for (int i = 0; i < perRound; i++) {
+        client.send(m.clear(), null);
+      }
+      long before = allocatedBytes.getAsLong();
+      for (int i = 0; i < perRound; i++) {
+        assertEquals(client.localEndpoint(), server.receive(dst.clear()));
+      }
+      if (round >= rounds / 2) {
+        allocated += allocatedBytes.getAsLong() - before;
+      }
+    }
+    long perDatagram = allocated / (rounds / 2 * perRound);
+    assertTrue(perDatagram < 16 * 1024, perDatagram + " bytes allocated per datagram");
+  }
+
+  /**
+   * Targets' addresses are remembered: alternating targets, more targets than are remembered, an
+   * equal endpoint for a known one, and a target that goes away and comes back each reach the
+   * socket bound there now.
+   */
+  @Test
+  void sendsToAlternatingTargetsReachEachOfThem() throws Exception {
+    DatagramSocket sender = bind(newAbstractEndpoint());
+    Endpoint nameTarget = newAbstractEndpoint();
+    Endpoint pathTarget = newPathEndpoint();
+    DatagramSocket byName = bind(nameTarget);
+    DatagramSocket byPath = bind(pathTarget);
+    for (int i = 0; i < 5; i++) {
+      sender.send(ascii("name " + i), nameTarget);
+      sender.send(ascii("path " + i), Endpoint.parse(pathTarget.toString()));
+      assertEquals("name " + i, receive(byName, sender.localEndpoint()));
+      assertEquals("path " + i, receive(byPath, sender.localEndpoint()));
+    }
+    for (int i = 0; i < 70; i++) {
+      Endpoint other = newAbstractEndpoint();
+      DatagramSocket s = bind(other);
+      sender.send(ascii("other " + i), other);
+      assertEquals("other " + i, receive(s, sender.localEndpoint()));
+      s.close();
+    }
+    sender.send(ascii("name again"), nameTarget);
+    assertEquals("name again", receive(byName, sender.localEndpoint()));
+    byName.close();
+    PortUnreachableException gone =
+        assertThrows(PortUnreachableException.class, () -> sender.send(ascii("lost"), nameTarget));
+    assertEquals(nameTarget + ": connection refused (nobody is bound there)", gone.getMessage());
+    DatagramSocket back = bind(nameTarget);
+    sender.send(ascii("back"), nameTarget);
+    assertEquals("back", receive(back, sender.localEndpoint()));
+    sender.send(ascii("path last"), pathTarget);
+    assertEquals("path last", receive(byPath, sender.localEndpoint()));
   }
 
   /**
