@@ -88,7 +88,8 @@ final class DatagramListener implements ServedListener<MessageConnection> {
       Endpoint from;
       try {
         from = socket.receive(in);
-      } catch (IOException e) {
+      } catch (IOException | RuntimeException e) {
+        // A RuntimeException is a transport's bug; it must not end the service of every peer.
         if (closed || !socket.isOpen()) {
           break;
         }

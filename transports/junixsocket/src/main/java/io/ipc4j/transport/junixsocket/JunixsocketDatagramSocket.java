@@ -72,6 +72,12 @@ import org.slf4j.LoggerFactory;
 final class JunixsocketDatagramSocket implements DatagramSocket {
   private static final Logger log = LoggerFactory.getLogger(JunixsocketDatagramSocket.class);
 
+  /**
+   * Cached for a sender whose address no {@link Endpoint} can hold: its datagrams are dropped. A
+   * distinct instance, compared by identity.
+   */
+  private static final Endpoint NAMELESS = Endpoint.parse("unixgram:");
+
   /** The directory of a private bind ({@link UnixSocketFile}): {@code .i} and 4 base-36 digits. */
   private static final Pattern PRIVATE_DIRECTORY = Pattern.compile("\\.i[0-9a-z]{4}");
 
@@ -238,27 +244,35 @@ final class JunixsocketDatagramSocket implements DatagramSocket {
       throw new ClosedChannelException();
     }
     int start = dst.position();
-    AFUNIXSocketAddress from = null;
-    try {
-      if (remote != null) {
-        // No sender to learn: read, which unlike receive allocates nothing (see class comment).
-        channel.read(dst);
-      } else {
-        from = channel.receive(dst);
+    while (true) {
+      AFUNIXSocketAddress from = null;
+      try {
+        if (remote != null) {
+          // No sender to learn: read, which unlike receive allocates nothing (see class comment).
+          channel.read(dst);
+        } else {
+          from = channel.receive(dst);
+        }
+      } catch (IOException e) {
+        throw translate(e, remote == null ? local : remote, false);
       }
-    } catch (IOException e) {
-      throw translate(e, remote == null ? local : remote, false);
-    }
-    if (closed.get()) {
-      // junixsocket shuts the socket down before closing it, which ends a blocked receive with
-      // nothing received: report the close, as a JDK channel does.
+      if (closed.get()) {
+        // junixsocket shuts the socket down before closing it, which ends a blocked receive with
+        // nothing received: report the close, as a JDK channel does.
+        dst.position(start);
+        throw new AsynchronousCloseException();
+      }
+      if (remote != null) {
+        return remote; // the kernel takes datagrams from nobody else
+      }
+      Endpoint sender = senderOf(from);
+      if (sender != NAMELESS) {
+        return sender;
+      }
+      // A sender no endpoint can name (a 107-byte name, say) could not be answered: its datagram
+      // is dropped, as one from a stranger on a connected socket would be, and receiving goes on.
       dst.position(start);
-      throw new AsynchronousCloseException();
     }
-    if (remote != null) {
-      return remote; // the kernel takes datagrams from nobody else
-    }
-    return senderOf(from);
   }
 
   /**
@@ -274,7 +288,15 @@ final class JunixsocketDatagramSocket implements DatagramSocket {
     synchronized (senders) {
       Endpoint known = senders.get(from);
       if (known == null) {
-        known = publicName(UnixAddresses.endpointOf(local.scheme(), from));
+        try {
+          known = publicName(UnixAddresses.endpointOf(local.scheme(), from));
+        } catch (IllegalArgumentException e) {
+          log.warn(
+              "{}: dropping datagrams from a sender no endpoint can name: {}",
+              local,
+              e.getMessage());
+          known = NAMELESS;
+        }
         senders.put(from, known);
       }
       return known;

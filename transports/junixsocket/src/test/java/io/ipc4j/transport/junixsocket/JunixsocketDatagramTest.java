@@ -121,6 +121,54 @@ class JunixsocketDatagramTest {
     }
   }
 
+  /** An abstract name of 107 bytes: the kernel's limit, one more than any endpoint can hold. */
+  private static AFUNIXSocketAddress namelessAddress() throws IOException {
+    String prefix =
+        "ipc4j-nameless-" + ProcessHandle.current().pid() + "-" + new Random().nextInt();
+    return AFUNIXSocketAddress.inAbstractNamespace(prefix + "x".repeat(107 - prefix.length()));
+  }
+
+  @Test
+  void dropsDatagramsFromASenderNoEndpointCanNameAndGoesOnReceiving() throws Exception {
+    Endpoint endpoint = newAbstractEndpoint();
+    DatagramSocket socket = bind(endpoint);
+    Endpoint named = newAbstractEndpoint();
+    DatagramSocket other = bind(named);
+    try (AFUNIXDatagramChannel nameless = AFUNIXDatagramChannel.open()) {
+      nameless.bind(namelessAddress());
+      nameless.send(ascii("from nowhere"), UnixAddresses.of(endpoint));
+      nameless.send(ascii("again"), UnixAddresses.of(endpoint));
+      other.send(ascii("from a name"), endpoint);
+      assertEquals("from a name", receive(socket, named));
+    }
+  }
+
+  @Test
+  void serverKeepsServingWhenASenderNoEndpointCanNameWritesToIt() throws Exception {
+    Endpoint endpoint = newPathEndpoint();
+    io.ipc4j.IpcServer server =
+        fixture.closeAfter(
+            io.ipc4j.IpcServer.builder(endpoint)
+                .messageHandler(
+                    c -> {
+                      for (ByteBuffer m; (m = c.receive()) != null; ) {
+                        c.send(m);
+                      }
+                    })
+                .start());
+    try (AFUNIXDatagramChannel nameless = AFUNIXDatagramChannel.open()) {
+      nameless.bind(namelessAddress());
+      nameless.send(ascii("from nowhere"), AFUNIXSocketAddress.of(endpoint.path()));
+    }
+    try (io.ipc4j.MessageConnection client =
+        io.ipc4j.Ipc.connectMessages(endpoint, IpcOptions.DEFAULTS)) {
+      client.send(ascii("still served"));
+      ByteBuffer echo = client.receive();
+      assertEquals("still served", US_ASCII.decode(echo).toString());
+    }
+    assertEquals(1, server.connectionCount(), "only the named client became a connection");
+  }
+
   @Test
   void pathSocketGetsOwnerOnlyModeAndIsDeletedOnClose() throws Exception {
     Endpoint endpoint = newPathEndpoint();
