@@ -13,10 +13,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * call. This keeps the blocking fast path free of selectors and timers.
  */
 final class Timeouts {
-  static final Timeouts INSTANCE = new Timeouts();
-
+  // The ticks come before INSTANCE: its constructor reads MAX_TICK, which would still be 0 if it
+  // were declared after (it is not a compile-time constant). A tick of 0 made the watchdog spin on
+  // a whole core for as long as any connection had a timeout.
   private static final long MIN_TICK = TimeUnit.MILLISECONDS.toNanos(5);
   private static final long MAX_TICK = TimeUnit.MILLISECONDS.toNanos(100);
+
+  static final Timeouts INSTANCE = new Timeouts();
 
   /** A connection with deadlines. */
   interface Guarded {
@@ -49,6 +52,11 @@ final class Timeouts {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** How long the watchdog sleeps between looks, in nanoseconds. */
+  long tickNanos() {
+    return tick;
   }
 
   void unregister(Guarded g) {
