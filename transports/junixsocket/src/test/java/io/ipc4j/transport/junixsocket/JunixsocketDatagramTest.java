@@ -273,6 +273,41 @@ class JunixsocketDatagramTest {
     assertArrayEquals(payload, got);
   }
 
+  /** A step of an allocation measurement. */
+  @FunctionalInterface
+  private interface IoAction {
+    void run() throws IOException;
+  }
+
+  /**
+   * Bytes allocated per datagram by {@code send} (if {@code measureSend}) or {@code receive}, over
+   * 40 rounds of 8 datagrams each sent, then received; the first half of the rounds warms up. In
+   * rounds of 8: a unixgram send blocks once the receiver holds net.unix.max_dgram_qlen, 10 by
+   * default.
+   */
+  private static long allocatedPerDatagram(IoAction send, IoAction receive, boolean measureSend)
+      throws Exception {
+    LongSupplier allocatedBytes = allocationCounter();
+    int rounds = 40;
+    int perRound = 8;
+    long allocated = 0;
+    for (int round = 0; round < rounds; round++) {
+      long before = allocatedBytes.getAsLong();
+      for (int i = 0; i < perRound; i++) {
+        send.run();
+      }
+      long afterSend = allocatedBytes.getAsLong();
+      for (int i = 0; i < perRound; i++) {
+        receive.run();
+      }
+      long afterReceive = allocatedBytes.getAsLong();
+      if (round >= rounds / 2) {
+        allocated += measureSend ? afterSend - before : afterReceive - afterSend;
+      }
+    }
+    return allocated / (rounds / 2 * perRound);
+  }
+
   /**
    * A connected socket knows its sender, and reads without junixsocket's receive, which makes a new
    * address for every datagram (a few KiB of garbage, about 50 KiB for a short abstract name). In
@@ -281,28 +316,16 @@ class JunixsocketDatagramTest {
    */
   @Test
   void connectedSocketReceivesWithoutAllocating() throws Exception {
-    LongSupplier allocatedBytes = allocationCounter();
     Endpoint to = newAbstractEndpoint();
     DatagramSocket server = bind(to);
     DatagramSocket client = fixture.closeAfter(provider.connectDatagram(to, IpcOptions.DEFAULTS));
     ByteBuffer m = ByteBuffer.allocateDirect(16);
     ByteBuffer dst = ByteBuffer.allocateDirect(64);
-    long allocated = 0;
-    int rounds = 40;
-    int perRound = 8;
-    for (int round = 0; round < rounds; round++) {
-      for (int i = 0; i < perRound; i++) {
-        server.send(m.clear(), client.localEndpoint());
-      }
-      long before = allocatedBytes.getAsLong();
-      for (int i = 0; i < perRound; i++) {
-        client.receive(dst.clear());
-      }
-      if (round >= rounds / 2) {
-        allocated += allocatedBytes.getAsLong() - before;
-      }
-    }
-    long perDatagram = allocated / (rounds / 2 * perRound);
+    long perDatagram =
+        allocatedPerDatagram(
+            () -> server.send(m.clear(), client.localEndpoint()),
+            () -> client.receive(dst.clear()),
+            false);
     assertTrue(perDatagram < 64, perDatagram + " bytes allocated per datagram (expected none)");
   }
 
@@ -312,30 +335,16 @@ class JunixsocketDatagramTest {
    */
   @Test
   void sendingToAKnownTargetAllocatesNothing() throws Exception {
-    LongSupplier allocatedBytes = allocationCounter();
     Endpoint to = newAbstractEndpoint();
     DatagramSocket server = bind(to);
     DatagramSocket client = fixture.closeAfter(provider.connectDatagram(to, IpcOptions.DEFAULTS));
     ByteBuffer m = ByteBuffer.allocateDirect(16);
     ByteBuffer dst = ByteBuffer.allocateDirect(64);
-    long allocated = 0;
-    int rounds = 40;
-    int perRound = 8;
-    for (int round = 0; round < rounds; round++) {
-      // An equal endpoint, not the same one: what a server holds for a peer need not be identical.
-      Endpoint target = Endpoint.parse(client.localEndpoint().toString());
-      long before = allocatedBytes.getAsLong();
-      for (int i = 0; i < perRound; i++) {
-        server.send(m.clear(), target);
-      }
-      if (round >= rounds / 2) {
-        allocated += allocatedBytes.getAsLong() - before;
-      }
-      for (int i = 0; i < perRound; i++) {
-        client.receive(dst.clear());
-      }
-    }
-    long perDatagram = allocated / (rounds / 2 * perRound);
+    // An equal endpoint, not the same one: what a server holds for a peer need not be identical.
+    Endpoint target = Endpoint.parse(client.localEndpoint().toString());
+    long perDatagram =
+        allocatedPerDatagram(
+            () -> server.send(m.clear(), target), () -> client.receive(dst.clear()), true);
     assertTrue(perDatagram < 64, perDatagram + " bytes allocated per datagram (expected none)");
   }
 
@@ -345,28 +354,16 @@ class JunixsocketDatagramTest {
    */
   @Test
   void receivingFromAConnectedClientAllocatesLittle() throws Exception {
-    LongSupplier allocatedBytes = allocationCounter();
     Endpoint to = newAbstractEndpoint();
     DatagramSocket server = bind(to);
     DatagramSocket client = fixture.closeAfter(provider.connectDatagram(to, IpcOptions.DEFAULTS));
     ByteBuffer m = ByteBuffer.allocateDirect(16);
     ByteBuffer dst = ByteBuffer.allocateDirect(64);
-    long allocated = 0;
-    int rounds = 40;
-    int perRound = 8;
-    for (int round = 0; round < rounds; round++) {
-      for (int i = 0; i < perRound; i++) {
-        client.send(m.clear(), null);
-      }
-      long before = allocatedBytes.getAsLong();
-      for (int i = 0; i < perRound; i++) {
-        assertEquals(client.localEndpoint(), server.receive(dst.clear()));
-      }
-      if (round >= rounds / 2) {
-        allocated += allocatedBytes.getAsLong() - before;
-      }
-    }
-    long perDatagram = allocated / (rounds / 2 * perRound);
+    long perDatagram =
+        allocatedPerDatagram(
+            () -> client.send(m.clear(), null),
+            () -> assertEquals(client.localEndpoint(), server.receive(dst.clear())),
+            false);
     assertTrue(perDatagram < 16 * 1024, perDatagram + " bytes allocated per datagram");
   }
 
