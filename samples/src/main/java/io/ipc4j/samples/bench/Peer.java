@@ -50,6 +50,8 @@ public final class Peer {
       System.exit(0);
     } catch (Exception e) {
       System.err.println("bench peer: " + e);
+      // The parent shows this process's standard error when it fails: a peer's failure is a bug
+      // in the bench or the library, and its trace is what locates it.
       e.printStackTrace();
       System.exit(1);
     }
