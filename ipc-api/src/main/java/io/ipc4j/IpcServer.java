@@ -3,6 +3,7 @@ package io.ipc4j;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -33,8 +34,10 @@ import org.slf4j.LoggerFactory;
  * first {@link StandardIpcOptions#PLATFORM_THREADS} connections open at a time get platform daemon
  * threads, which answer small requests fastest; on Java 21 and later the rest get virtual threads
  * (see {@link StandardIpcOptions#VIRTUAL_THREADS}), which hold many idle connections cheaply.
- * Without virtual threads every connection gets a platform daemon thread. Threads are named after
- * the server's endpoint and the peer.
+ * Without virtual threads every connection gets a platform daemon thread. A platform thread whose
+ * connection ends waits up to a minute for the next one (at most {@code PLATFORM_THREADS} wait at a
+ * time), which spares a short-lived connection the creation of a thread; thread locals a handler
+ * sets therefore stay with the thread. Threads are named after the server's endpoint and the peer.
  *
  * <p>Peers: a {@link PeerAuthorizer} decides from the kernel's peer credentials whom to serve; on
  * an abstract Unix name only this process's user is served unless told otherwise. Datagram
@@ -59,6 +62,9 @@ public final class IpcServer implements Closeable {
   private static final long AFTER_FORCE_CLOSE_NANOS = TimeUnit.SECONDS.toNanos(2);
   private static final long SETTLE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
+  /** How long a platform thread whose connection ended waits for the next one. */
+  private static final Duration KEEP_ALIVE = Duration.ofSeconds(60);
+
   private final ServedListener<? extends Closeable> listener;
   private final Endpoint endpoint;
   private final Handler handler;
@@ -68,6 +74,7 @@ public final class IpcServer implements Closeable {
   private final long graceNanos;
   private final boolean virtualThreads;
   private final int platformThreads;
+  private final PlatformWorkers workers;
 
   private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
   private final ReentrantLock lock = new ReentrantLock();
@@ -99,6 +106,7 @@ public final class IpcServer implements Closeable {
             && this.listener.virtualThreads()
             && IpcThreads.virtualThreadsAvailable();
     this.platformThreads = b.options.get(StandardIpcOptions.PLATFORM_THREADS);
+    this.workers = new PlatformWorkers("ipc4j-idle " + endpoint, platformThreads, KEEP_ALIVE);
     this.acceptor = IpcThreads.platform("ipc4j-accept " + endpoint, this::acceptLoop, false);
   }
 
@@ -174,6 +182,7 @@ public final class IpcServer implements Closeable {
         log.warn("{}: {} handlers still running after close", endpoint, connectionCount());
       }
     }
+    workers.close();
     if (failure != null) {
       throw failure;
     }
@@ -268,7 +277,11 @@ public final class IpcServer implements Closeable {
     sessions.add(session);
     String name = "ipc4j-conn-" + sequence.incrementAndGet() + " " + endpoint + " <- " + peer;
     try {
-      IpcThreads.connection(name, () -> run(session), virtual).start();
+      if (virtual) {
+        IpcThreads.connection(name, () -> run(session), true).start();
+      } else {
+        workers.execute(name, () -> run(session));
+      }
     } catch (RuntimeException | OutOfMemoryError e) {
       log.warn("{}: cannot start a thread for {}, closing it: {}", endpoint, peer, e.toString());
       finish(session);

@@ -117,8 +117,9 @@ public final class StandardIpcOptions {
    * request's round trip (measured on Java 25 with both processes on one CPU: 18 µs instead of 9).
    * A few platform threads cost little memory and keep the common case (a handful of clients) as
    * fast as a hand-written thread-per-connection server; virtual threads let the same server hold
-   * tens of thousands of idle connections. 0 puts every connection on a virtual thread. Default:
-   * 16.
+   * tens of thousands of idle connections. 0 puts every connection on a virtual thread. It is also
+   * how many platform threads the server keeps waiting, for up to a minute, to serve new
+   * connections without creating a thread. Default: 16.
    */
   public static final IpcOption<Integer> PLATFORM_THREADS =
       IpcOption.of("platformThreads", Integer.class, 16, n -> n >= 0, ">= 0");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipc4j.Capability;
@@ -525,6 +526,39 @@ public abstract class ServerContract extends TransportContract {
     HandlerThread reused = threads.poll(STEP.toMillis(), TimeUnit.MILLISECONDS);
     assertFalse(reused.isVirtual(), "a freed platform slot is used again: " + reused);
     assertEchoes(clients.get(2), "third still served");
+  }
+
+  @Test
+  void reusesAPlatformThreadForTheNextConnection() throws Exception {
+    LinkedBlockingQueue<Thread> threads = new LinkedBlockingQueue<>();
+    LinkedBlockingQueue<String> names = new LinkedBlockingQueue<>();
+    MessageHandler handler =
+        c -> {
+          threads.add(Thread.currentThread());
+          names.add(Thread.currentThread().getName());
+          for (ByteBuffer m; (m = c.receive()) != null; ) {
+            c.send(m);
+          }
+        };
+    IpcServer server = serveMessages(options(), new Events(), handler);
+    try (MessageConnection first = client(server)) {
+      assertEchoes(first, "first");
+    }
+    Thread firstThread = threads.poll(STEP.toMillis(), TimeUnit.MILLISECONDS);
+    awaitCondition(
+        STEP,
+        "the first connection's thread to wait for the next",
+        () -> firstThread.getName().startsWith("ipc4j-idle "));
+    try (MessageConnection second = client(server)) {
+      assertEchoes(second, "second");
+    }
+    assertSame(firstThread, threads.poll(STEP.toMillis(), TimeUnit.MILLISECONDS));
+    String firstName = names.poll();
+    String secondName = names.poll();
+    assertNotEquals(firstName, secondName, "each connection names the thread anew");
+    assertTrue(
+        secondName.contains(server.endpoint().toString()),
+        "named after the endpoint: " + secondName);
   }
 
   @Test

@@ -1,0 +1,182 @@
+package io.ipc4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class PlatformWorkersTest {
+  private static final Duration LONG = Duration.ofMinutes(1);
+
+  private final BlockingQueue<Thread> ran = new LinkedBlockingQueue<>();
+
+  private Thread runOn(PlatformWorkers workers, String name) throws InterruptedException {
+    workers.execute(name, () -> ran.add(Thread.currentThread()));
+    Thread t = ran.poll(10, TimeUnit.SECONDS);
+    assertTrue(t != null, "task " + name + " ran");
+    return t;
+  }
+
+  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+    }
+  }
+
+  @Test
+  void aWaitingWorkerRunsTheNextTaskUnderItsName() throws Exception {
+    PlatformWorkers workers = new PlatformWorkers("idle", 4, LONG);
+    Thread first = runOn(workers, "first");
+    await("the first worker to wait", () -> workers.idleCount() == 1);
+    assertEquals("idle", first.getName());
+
+    List<String> names = new ArrayList<>();
+    CountDownLatch done = new CountDownLatch(1);
+    workers.execute(
+        "second",
+        () -> {
+          names.add(Thread.currentThread().getName());
+          ran.add(Thread.currentThread());
+          done.countDown();
+        });
+    assertSame(first, ran.poll(10, TimeUnit.SECONDS), "the waiting worker was used");
+    assertTrue(done.await(10, TimeUnit.SECONDS));
+    assertEquals(List.of("second"), names);
+    assertTrue(first.isDaemon(), "workers are daemons");
+    workers.close();
+    first.join(10_000);
+    assertFalse(first.isAlive(), "close ends a waiting worker");
+  }
+
+  @Test
+  void busyWorkersMeanNewThreads() throws Exception {
+    PlatformWorkers workers = new PlatformWorkers("idle", 4, LONG);
+    CountDownLatch release = new CountDownLatch(1);
+    List<Thread> threads = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      workers.execute(
+          "busy " + i,
+          () -> {
+            ran.add(Thread.currentThread());
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          });
+      threads.add(ran.poll(10, TimeUnit.SECONDS));
+    }
+    assertEquals(3, threads.stream().distinct().count(), "one thread per busy task: " + threads);
+    release.countDown();
+    await("all three to wait", () -> workers.idleCount() == 3);
+    workers.close();
+    for (Thread t : threads) {
+      t.join(10_000);
+      assertFalse(t.isAlive(), t + " ended on close");
+    }
+  }
+
+  @Test
+  void atMostMaxIdleWorkersWaitAndTheRestEnd() throws Exception {
+    PlatformWorkers workers = new PlatformWorkers("idle", 1, LONG);
+    CountDownLatch release = new CountDownLatch(1);
+    List<Thread> threads = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      workers.execute(
+          "busy " + i,
+          () -> {
+            ran.add(Thread.currentThread());
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          });
+      threads.add(ran.poll(10, TimeUnit.SECONDS));
+    }
+    release.countDown();
+    await("one worker to end", () -> threads.stream().filter(Thread::isAlive).count() == 1);
+    assertEquals(1, workers.idleCount());
+    workers.close();
+  }
+
+  @Test
+  void noWaitingWorkersWithMaxIdleZero() throws Exception {
+    PlatformWorkers workers = new PlatformWorkers("idle", 0, LONG);
+    Thread first = runOn(workers, "first");
+    first.join(10_000);
+    assertFalse(first.isAlive(), "a worker with no room to wait ends");
+    assertNotSame(first, runOn(workers, "second"));
+  }
+
+  @Test
+  void aWorkerNobodyNeedsEndsAfterTheKeepAlive() throws Exception {
+    PlatformWorkers workers = new PlatformWorkers("idle", 4, Duration.ofMillis(50));
+    Thread first = runOn(workers, "first");
+    first.join(10_000);
+    assertFalse(first.isAlive(), "ended after its keep-alive");
+    assertEquals(0, workers.idleCount());
+    assertNotSame(first, runOn(workers, "second"), "a new thread after the keep-alive");
+  }
+
+  @Test
+  void aTasksInterruptDoesNotReachTheNext() throws Exception {
+    PlatformWorkers workers = new PlatformWorkers("idle", 4, LONG);
+    workers.execute(
+        "interrupted",
+        () -> {
+          Thread.currentThread().interrupt();
+          ran.add(Thread.currentThread());
+        });
+    Thread first = ran.poll(10, TimeUnit.SECONDS);
+    await("the worker to wait", () -> workers.idleCount() == 1);
+    BlockingQueue<Boolean> interrupted = new LinkedBlockingQueue<>();
+    workers.execute("next", () -> interrupted.add(Thread.currentThread().isInterrupted()));
+    assertEquals(Boolean.FALSE, interrupted.poll(10, TimeUnit.SECONDS));
+    assertTrue(first.isAlive());
+    workers.close();
+  }
+
+  @Test
+  void aTaskThatThrowsEndsItsWorkerOnly() throws Exception {
+    PlatformWorkers workers = new PlatformWorkers("idle", 4, LONG);
+    List<Throwable> uncaught = new ArrayList<>();
+    CountDownLatch thrown = new CountDownLatch(1);
+    workers.execute(
+        "throws",
+        () -> {
+          Thread.currentThread()
+              .setUncaughtExceptionHandler(
+                  (t, e) -> {
+                    uncaught.add(e);
+                    thrown.countDown();
+                  });
+          ran.add(Thread.currentThread());
+          throw new IllegalStateException("boom");
+        });
+    Thread failed = ran.poll(10, TimeUnit.SECONDS);
+    assertTrue(thrown.await(10, TimeUnit.SECONDS));
+    failed.join(10_000);
+    assertFalse(failed.isAlive());
+    assertEquals("boom", uncaught.get(0).getMessage());
+    assertEquals(0, workers.idleCount());
+    assertNotSame(failed, runOn(workers, "after"));
+    workers.close();
+  }
+}
