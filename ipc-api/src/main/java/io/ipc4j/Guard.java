@@ -6,6 +6,7 @@ import java.net.SocketTimeoutException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * The read and write deadlines of one connection or endpoint. Armed before a blocking call and
@@ -19,7 +20,7 @@ final class Guard implements Timeouts.Guarded {
 
   private final Closeable target;
   private final String closed;
-  private final Object name;
+  private final Supplier<?> name;
   private final long readTimeout;
   private final long writeTimeout;
   private final AtomicInteger expired = new AtomicInteger();
@@ -29,9 +30,10 @@ final class Guard implements Timeouts.Guarded {
   /**
    * @param target what to close when a deadline passes
    * @param closed what timeout messages say was closed ("connection", "endpoint")
-   * @param name what timeout messages name (the peer's endpoint, or the local one)
+   * @param name what timeout messages name (the peer's endpoint, or the local one), asked only when
+   *     one is made: a connection's endpoints are formatted on demand
    */
-  Guard(Closeable target, String closed, Object name, IpcOptions options) {
+  Guard(Closeable target, String closed, Supplier<?> name, IpcOptions options) {
     this.target = target;
     this.closed = closed;
     this.name = name;
@@ -106,7 +108,7 @@ final class Guard implements Timeouts.Guarded {
                 + "), "
                 + closed
                 + " closed: "
-                + name);
+                + name.get());
     timeout.initCause(e);
     return timeout;
   }

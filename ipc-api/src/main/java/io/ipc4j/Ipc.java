@@ -239,7 +239,7 @@ public final class Ipc {
     Objects.requireNonNull(options, "options");
     TransportProvider provider = Transports.choose(endpoint, options);
     var socket = provider.connect(endpoint, options);
-    return new SocketConnection(socket, socket.localEndpoint(), options);
+    return new SocketConnection(socket, null, options);
   }
 
   private static <C> Listener<C> listenStreams(

@@ -31,17 +31,17 @@ final class SocketConnection implements StreamConnection {
   /**
    * @param socket the provider's socket, owned from now on
    * @param local the endpoint to report for this side (a listener reports its own endpoint, not the
-   *     temporary path a Unix socket may have been bound at)
+   *     temporary path a Unix socket may have been bound at), or null for the socket's own
    */
   SocketConnection(StreamSocket socket, Endpoint local, IpcOptions options) {
     this.socket = Objects.requireNonNull(socket, "socket");
     this.local = local;
-    this.guard = new Guard(this, "connection", socket.remoteEndpoint(), options);
+    this.guard = new Guard(this, "connection", socket::remoteEndpoint, options);
   }
 
   @Override
   public Endpoint localEndpoint() {
-    return local;
+    return local != null ? local : socket.localEndpoint();
   }
 
   @Override
@@ -182,7 +182,7 @@ final class SocketConnection implements StreamConnection {
 
   @Override
   public String toString() {
-    return "StreamConnection[" + local + " <-> " + socket.remoteEndpoint() + "]";
+    return "StreamConnection[" + localEndpoint() + " <-> " + socket.remoteEndpoint() + "]";
   }
 
   private static final class ConnectionInputStream extends InputStream {

@@ -34,15 +34,10 @@ final class JdkStreamAcceptor implements StreamAcceptor {
     try {
       if (file != null) {
         // The peer of a Unix socket is usually unnamed; its local side is this listener.
-        return new JdkStreamSocket(
-            accepted, endpoint, Endpoint.of(endpoint.scheme(), accepted.getRemoteAddress()), true);
+        return new JdkStreamSocket(accepted, endpoint.scheme(), endpoint, null, true);
       }
       accepted.setOption(StandardSocketOptions.TCP_NODELAY, noDelay);
-      return new JdkStreamSocket(
-          accepted,
-          Endpoint.of(endpoint.scheme(), accepted.getLocalAddress()),
-          Endpoint.of(endpoint.scheme(), accepted.getRemoteAddress()),
-          false);
+      return new JdkStreamSocket(accepted, endpoint.scheme(), null, null, false);
     } catch (IOException | RuntimeException e) {
       accepted.close();
       throw e;

@@ -4,6 +4,7 @@ import io.ipc4j.Endpoint;
 import io.ipc4j.PeerCredentials;
 import io.ipc4j.spi.StreamSocket;
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.Optional;
@@ -12,20 +13,38 @@ import jdk.net.UnixDomainPrincipal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A connected, blocking {@link SocketChannel}. */
+/**
+ * A connected, blocking {@link SocketChannel}. Its endpoints are made from the channel's addresses
+ * when first asked for: formatting two endpoints was most of the Java code a short connection ran
+ * beyond its system calls, and many connections never ask.
+ */
 final class JdkStreamSocket implements StreamSocket {
   private static final Logger log = LoggerFactory.getLogger(JdkStreamSocket.class);
 
   private final SocketChannel channel;
-  private final Endpoint local;
-  private final Endpoint remote;
+  private final String scheme;
+  private final SocketAddress localAddress;
+  private final SocketAddress remoteAddress;
   private final boolean unix;
+
+  // Made on first use; a race makes equal endpoints, which are immutable.
+  private Endpoint local;
+  private Endpoint remote;
   private volatile Optional<PeerCredentials> credentials;
 
-  JdkStreamSocket(SocketChannel channel, Endpoint local, Endpoint remote, boolean unix) {
+  /**
+   * @param local the endpoint of this side, or null to make it from the channel's local address
+   * @param remote the endpoint of the peer, or null to make it from the channel's remote address
+   */
+  JdkStreamSocket(
+      SocketChannel channel, String scheme, Endpoint local, Endpoint remote, boolean unix)
+      throws IOException {
     this.channel = channel;
+    this.scheme = scheme;
     this.local = local;
     this.remote = remote;
+    this.localAddress = local == null ? channel.getLocalAddress() : null;
+    this.remoteAddress = channel.getRemoteAddress();
     this.unix = unix;
   }
 
@@ -51,12 +70,22 @@ final class JdkStreamSocket implements StreamSocket {
 
   @Override
   public Endpoint localEndpoint() {
-    return local;
+    Endpoint e = local;
+    if (e == null) {
+      e = Endpoint.of(scheme, localAddress);
+      local = e;
+    }
+    return e;
   }
 
   @Override
   public Endpoint remoteEndpoint() {
-    return remote;
+    Endpoint e = remote;
+    if (e == null) {
+      e = Endpoint.of(scheme, remoteAddress);
+      remote = e;
+    }
+    return e;
   }
 
   @Override
@@ -84,7 +113,7 @@ final class JdkStreamSocket implements StreamSocket {
       UnixDomainPrincipal p = channel.getOption(ExtendedSocketOptions.SO_PEERCRED);
       return Optional.of(PeerCredentials.ofNames(p.user().getName(), p.group().getName()));
     } catch (IOException | UnsupportedOperationException e) {
-      log.debug("{}: no peer credentials", remote, e);
+      log.debug("{}: no peer credentials", remoteAddress, e);
       return Optional.empty();
     }
   }

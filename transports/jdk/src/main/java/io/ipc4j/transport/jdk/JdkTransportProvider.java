@@ -116,8 +116,7 @@ public final class JdkTransportProvider implements TransportProvider {
     long timeout = options.get(StandardIpcOptions.CONNECT_TIMEOUT).toNanos();
     if (endpoint.isUnix()) {
       SocketChannel channel = connectUnix(endpoint, timeout);
-      return new JdkStreamSocket(
-          channel, Endpoint.of(endpoint.scheme(), channel.getLocalAddress()), endpoint, true);
+      return new JdkStreamSocket(channel, endpoint.scheme(), null, endpoint, true);
     }
     long deadline = System.nanoTime() + timeout;
     List<IOException> failures = new ArrayList<>();
@@ -128,11 +127,7 @@ public final class JdkTransportProvider implements TransportProvider {
         connect(channel, new InetSocketAddress(address, endpoint.port()), endpoint, left);
         channel.setOption(
             StandardSocketOptions.TCP_NODELAY, options.get(StandardIpcOptions.TCP_NODELAY));
-        return new JdkStreamSocket(
-            channel,
-            Endpoint.of(endpoint.scheme(), channel.getLocalAddress()),
-            Endpoint.of(endpoint.scheme(), channel.getRemoteAddress()),
-            false);
+        return new JdkStreamSocket(channel, endpoint.scheme(), null, null, false);
       } catch (IOException e) {
         channel.close();
         failures.add(e);
