@@ -3,6 +3,8 @@ package io.ipc4j.samples.bench;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /** The one place where the bench creates threads of its own. */
 final class Daemon {
@@ -21,6 +23,24 @@ final class Daemon {
     t.start();
     return t;
   }
+
+  /**
+   * Runs {@code task} on a daemon platform thread of a shared cached pool ({@link
+   * Executors#newCachedThreadPool}), the JDK's ready-made way to run many short tasks without
+   * creating a thread for each: what a careful hand-written thread-per-connection server uses, and
+   * what ipc4j's server does with its platform threads.
+   */
+  static void pooled(Runnable task) {
+    POOL.execute(task);
+  }
+
+  private static final ExecutorService POOL =
+      Executors.newCachedThreadPool(
+          task -> {
+            Thread t = new Thread(task, "bench-pooled");
+            t.setDaemon(true);
+            return t;
+          });
 
   /** Whether {@link #startVirtual} starts virtual threads. */
   static boolean virtualThreadsAvailable() {

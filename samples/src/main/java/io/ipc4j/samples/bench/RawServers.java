@@ -19,10 +19,11 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
 
 /**
  * The raw servers, the classic blocking designs: for connections an accept loop and one thread per
- * connection (a platform thread, which answers soonest; for a server built to hold many connections
- * a virtual thread where the JVM has them, as ipc4j's server uses); for datagrams one socket and
- * one thread that answers every sender. Listeners use ipc4j's default backlog, so that both
- * contestants' queues of connections not yet accepted are alike.
+ * connection (a platform thread from a cached pool, which answers soonest and is not created anew
+ * for each short connection, as ipc4j's server keeps its platform threads; for a server built to
+ * hold many connections a virtual thread where the JVM has them, as ipc4j's server uses); for
+ * datagrams one socket and one thread that answers every sender. Listeners use ipc4j's default
+ * backlog, so that both contestants' queues of connections not yet accepted are alike.
  */
 final class RawServers {
   private static final int BACKLOG = StandardIpcOptions.BACKLOG.defaultValue();
@@ -72,7 +73,7 @@ final class RawServers {
             if (manyConnections) {
               Daemon.startVirtual("raw " + bound, serve);
             } else {
-              Daemon.start("raw " + bound, serve);
+              Daemon.pooled(serve);
             }
           }
         });
@@ -123,7 +124,7 @@ final class RawServers {
             }
             Runnable serve = () -> servePackets((AFUNIXDatagramSocket) accepted, service);
             // junixsocket's blocking calls must not run on virtual threads (see ipc4j's README).
-            Daemon.start("raw " + endpoint, serve);
+            Daemon.pooled(serve);
           }
         });
     return new Contestant.Server(
