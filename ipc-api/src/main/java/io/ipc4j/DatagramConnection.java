@@ -34,10 +34,9 @@ final class DatagramConnection implements MessageConnection {
 
   @Override
   public void sendAll(ByteBuffer[] messages, int offset, int length) throws IOException {
-    // junixsocket cannot send an empty unixgram datagram (see the README): refused up front, so
-    // that the batch is sent whole or not at all.
-    Messages.checkBatch(
-        messages, offset, length, endpoint.maxMessageSize(), !remote.isUnix(), remote);
+    // Neither a connected udp socket nor junixsocket's unixgram sends an empty datagram (see the
+    // README): refused up front, so that the batch is sent whole or not at all.
+    Messages.checkBatch(messages, offset, length, endpoint.maxMessageSize(), false, remote);
     if (length == 0) {
       return;
     }

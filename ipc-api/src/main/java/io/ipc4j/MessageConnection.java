@@ -35,6 +35,11 @@ public interface MessageConnection extends Closeable {
    *
    * @throws MessageTooLargeException if the message exceeds {@link #maxMessageSize()}; nothing was
    *     sent and the connection stays usable
+   * @throws IllegalArgumentException if the message is empty on a transport that cannot send empty
+   *     messages ({@code unixpacket}, {@code unixgram}, and a connected {@code udp*} socket);
+   *     nothing was sent
+   * @throws java.net.PortUnreachableException over a connected datagram socket, if an earlier
+   *     datagram found nobody listening at the peer (the connection stays usable)
    * @throws java.net.SocketTimeoutException if the write timeout expired (the connection is closed)
    * @throws java.nio.channels.ClosedChannelException if the connection is closed
    * @throws IOException if the write fails
@@ -65,8 +70,8 @@ public interface MessageConnection extends Closeable {
    *     names its index, {@link MessageTooLargeException#size()} is its size; nothing was sent and
    *     the connection stays usable
    * @throws IllegalArgumentException if a message is empty on a transport that cannot send empty
-   *     messages ({@code unixpacket}, {@code unixgram}); the exception names its index; nothing was
-   *     sent
+   *     messages ({@code unixpacket}, {@code unixgram}, and a connected {@code udp*} socket); the
+   *     exception names its index; nothing was sent
    * @throws java.net.SocketTimeoutException if the write timeout expired (the connection is closed;
    *     the positions of the buffers say how much was written)
    * @throws java.nio.channels.ClosedChannelException if the connection is closed
@@ -100,6 +105,8 @@ public interface MessageConnection extends Closeable {
    * @throws java.io.EOFException if the peer closed the connection inside a message
    * @throws MessageTooLargeException if the peer announced a message larger than {@link
    *     #maxMessageSize()} (the connection is closed)
+   * @throws java.net.PortUnreachableException over a connected datagram socket, if an earlier
+   *     datagram found nobody listening at the peer (the connection stays usable)
    * @throws java.net.SocketTimeoutException if the read timeout expired (the connection is closed)
    * @throws java.nio.channels.ClosedChannelException if the connection is closed
    * @throws IOException if the read fails

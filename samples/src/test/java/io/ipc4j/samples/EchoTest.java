@@ -56,9 +56,12 @@ class EchoTest {
     try (Sample server = Sample.start("echo-server", "udp://127.0.0.1:0")) {
       String endpoint = server.awaitListening();
       assertTrue(endpoint.matches("udp://127\\.0\\.0\\.1:\\d+"), endpoint);
-      Sample.Result r = Sample.run("echo-client", endpoint, "one", "two words", "");
+      Sample.Result r = Sample.run("echo-client", endpoint, "one", "", "two words");
       assertEquals(0, r.exit, r.toString());
-      assertEquals("one\ntwo words\n\n", r.out);
+      assertEquals("one\ntwo words\n", r.out);
+      assertTrue(
+          r.err.contains("echo-client: skipped an empty line: no empty datagrams to " + endpoint),
+          r.err);
     }
   }
 

@@ -19,6 +19,7 @@ import io.ipc4j.testkit.TransportContract;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
+import java.net.PortUnreachableException;
 import java.net.SocketException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -162,7 +163,7 @@ class JdkDatagramSocketTest extends TransportContract {
   }
 
   @Test
-  void connectedSocketTalksToItsPeerOnlyIncludingEmptyDatagrams() throws Exception {
+  void connectedSocketTalksToItsPeerOnly() throws Exception {
     DatagramSocket server = bind("udp://127.0.0.1:0");
     DatagramSocket client = connect(server.localEndpoint());
     assertEquals(Optional.of(server.localEndpoint()), client.remoteEndpoint());
@@ -170,13 +171,20 @@ class JdkDatagramSocketTest extends TransportContract {
     assertNotEquals(0, client.localEndpoint().port());
 
     client.send(ascii("hello"), null);
-    client.send(ByteBuffer.allocate(0), null); // the JDK skips these on a connected channel
+    // The JDK would skip it on a connected channel and report success: refused instead.
+    IllegalArgumentException empty =
+        assertThrows(
+            IllegalArgumentException.class, () -> client.send(ByteBuffer.allocate(0), null));
+    assertTrue(empty.getMessage().contains(server.localEndpoint().toString()), empty.getMessage());
     client.send(ascii("again"), server.localEndpoint());
     Endpoint[] from = new Endpoint[1];
     assertEquals("hello", receiveText(server, from));
     assertEquals(client.localEndpoint(), from[0]);
-    assertEquals("", receiveText(server, from), "an empty datagram from a connected socket");
     assertEquals("again", receiveText(server, from));
+    server.send(ByteBuffer.allocate(0), client.localEndpoint());
+    ByteBuffer dst = ByteBuffer.allocate(8);
+    assertSame(client.remoteEndpoint().orElseThrow(), client.receive(dst));
+    assertEquals(0, dst.position(), "an empty datagram from the peer arrives empty");
 
     DatagramSocket stranger = bind("udp://127.0.0.1:0");
     stranger.send(ascii("intruder"), client.localEndpoint());
@@ -194,6 +202,20 @@ class JdkDatagramSocketTest extends TransportContract {
             + ", or null): "
             + stranger.localEndpoint(),
         e.getMessage());
+  }
+
+  @Test
+  void connectedSocketReportsAPeerNobodyListensAt() throws Exception {
+    DatagramSocket gone = bind("udp://127.0.0.1:0");
+    Endpoint peer = gone.localEndpoint();
+    gone.close();
+    DatagramSocket client = connect(peer);
+    client.send(ascii("anyone?"), null);
+    // The kernel queues the ICMP error on the socket; the next receive reports it.
+    PortUnreachableException e =
+        assertThrows(PortUnreachableException.class, () -> client.receive(ByteBuffer.allocate(16)));
+    assertTrue(e.getMessage().endsWith(": " + peer), e.getMessage());
+    assertTrue(client.isOpen(), "the socket stays usable");
   }
 
   @Test
