@@ -10,10 +10,10 @@ import java.util.Map;
 /**
  * Datagram rate and loss, 64 B, over {@code udp} and {@code unixgram}: what a telemetry sensor
  * does. The client sends datagrams as fast as it can for the measuring time (after a warm-up burst
- * of a quarter of that, counted apart) on a connection ({@code Ipc.connectMessages}; raw: a
- * connected datagram channel), then asks the server how many arrived; the server is a bound socket
- * that counts ({@code Ipc.bind}, as the samples' telemetry collector; raw: a bound datagram
- * channel), see {@link Service#COLLECT}.
+ * of {@link Scale#datagramWarmupNanos}, counted apart) on a connection ({@code
+ * Ipc.connectMessages}; raw: a connected datagram channel), then asks the server how many arrived;
+ * the server is a bound socket that counts ({@code Ipc.bind}, as the samples' telemetry collector;
+ * raw: a bound datagram channel), see {@link Service#COLLECT}.
  *
  * <p>Figures: datagrams sent per second (the client's send loop), received per second (the server's
  * count over the time from the first to the last datagram it received) and the loss in percent.
@@ -58,7 +58,7 @@ final class DatagramRate extends Workload {
     long count;
     double seconds;
     try {
-      burst(link[0], message, client.scale.warmupNanos());
+      burst(link[0], message, client.scale.datagramWarmupNanos);
       ask(client, endpoint, link, 1);
       long start = System.nanoTime();
       count = burst(link[0], message, client.scale.measureNanos);
