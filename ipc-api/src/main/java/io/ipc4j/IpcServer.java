@@ -67,7 +67,10 @@ public final class IpcServer implements Closeable {
 
   private final ServedListener<? extends Closeable> listener;
   private final Endpoint endpoint;
-  private final Handler handler;
+  // One of the two is set. Called directly rather than through an adapter: each frame on the way
+  // to a blocked read is stack that every idle connection's thread keeps touched.
+  private final MessageHandler messageHandler;
+  private final StreamHandler streamHandler;
   private final IpcEventListener events;
   private final PeerAuthorizer authorizer;
   private final int maxConnections;
@@ -89,10 +92,15 @@ public final class IpcServer implements Closeable {
 
   private long lastRefusalLog;
 
-  private IpcServer(Builder b, Listener<? extends Closeable> listener, Handler handler) {
+  private IpcServer(
+      Builder b,
+      Listener<? extends Closeable> listener,
+      MessageHandler messageHandler,
+      StreamHandler streamHandler) {
     this.listener = (ServedListener<? extends Closeable>) listener;
     this.endpoint = listener.endpoint();
-    this.handler = handler;
+    this.messageHandler = messageHandler;
+    this.streamHandler = streamHandler;
     this.events = b.events;
     this.authorizer =
         b.authorizer != null
@@ -278,9 +286,9 @@ public final class IpcServer implements Closeable {
     String name = "ipc4j-conn-" + sequence.incrementAndGet() + " " + endpoint + " <- " + peer;
     try {
       if (virtual) {
-        IpcThreads.connection(name, () -> run(session), true).start();
+        IpcThreads.connection(name, session, true).start();
       } else {
-        workers.execute(name, () -> run(session));
+        workers.execute(name, session);
       }
     } catch (RuntimeException | OutOfMemoryError e) {
       log.warn("{}: cannot start a thread for {}, closing it: {}", endpoint, peer, e.toString());
@@ -319,7 +327,11 @@ public final class IpcServer implements Closeable {
   private void run(Session s) {
     notify(() -> events.connectionOpened(endpoint, s.peer));
     try {
-      handler.handle(s.connection);
+      if (messageHandler != null) {
+        messageHandler.handle((MessageConnection) s.connection);
+      } else {
+        streamHandler.handle((StreamConnection) s.connection);
+      }
     } catch (Throwable failure) {
       if (!(s.forced && failure instanceof ClosedChannelException)) {
         if (failure instanceof IOException) {
@@ -387,7 +399,7 @@ public final class IpcServer implements Closeable {
   }
 
   /** One connection being served. */
-  private static final class Session {
+  private final class Session implements Runnable {
     final Closeable connection;
     final Endpoint peer;
 
@@ -400,6 +412,12 @@ public final class IpcServer implements Closeable {
       this.connection = connection;
       this.peer = peer;
       this.platformSlot = platformSlot;
+    }
+
+    /** Serves the connection: its thread's task, with no lambda between it and the handler. */
+    @Override
+    public void run() {
+      IpcServer.this.run(this);
     }
 
     static Endpoint peerOf(Closeable connection) {
@@ -424,12 +442,6 @@ public final class IpcServer implements Closeable {
       forced = true;
       closeQuietly(connection);
     }
-  }
-
-  /** Runs the user's handler on a connection of the server's kind. */
-  @FunctionalInterface
-  private interface Handler {
-    void handle(Closeable connection) throws Exception;
   }
 
   /**
@@ -516,14 +528,9 @@ public final class IpcServer implements Closeable {
       requireAuthorizablePeers();
       IpcServer server;
       if (messageHandler != null) {
-        MessageHandler h = messageHandler;
-        server =
-            new IpcServer(
-                this, Ipc.listenMessages(endpoint, options), c -> h.handle((MessageConnection) c));
+        server = new IpcServer(this, Ipc.listenMessages(endpoint, options), messageHandler, null);
       } else if (streamHandler != null) {
-        StreamHandler h = streamHandler;
-        server =
-            new IpcServer(this, Ipc.listen(endpoint, options), c -> h.handle((StreamConnection) c));
+        server = new IpcServer(this, Ipc.listen(endpoint, options), null, streamHandler);
       } else {
         throw new IllegalStateException(
             "no handler for " + endpoint + " (expected: streamHandler or messageHandler)");

@@ -114,7 +114,10 @@ final class PlatformWorkers {
     @Override
     public void run() {
       for (Job job = first; job != EXIT; job = awaitJob()) {
-        thread.setName(job.name());
+        if (job != first) {
+          // The first job's name is the thread's since its creation.
+          thread.setName(job.name());
+        }
         job.task().run();
         // The next connection must not see this one's interrupt.
         Thread.interrupted();
