@@ -2,21 +2,24 @@ package io.ipc4j.samples.bench;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /**
- * Idle scale: the client opens {@code --connections} connections to one echo server and holds them
- * idle; the server process reports its resident memory (before any forced collection: what the
- * system sees) and its used heap after a full collection; then the client sends one 64 B ping-pong
- * on each connection in turn, all of which must answer.
+ * Idle scale: the client warms the server up with {@link Scale#idleWarmup} short connections, then
+ * opens {@code --connections} connections to it and holds them idle; the server process reports its
+ * resident memory (before any forced collection: what the system sees) and its used heap after a
+ * full collection; then the client sends one 64 B ping-pong on each connection in turn, all of
+ * which must answer.
  *
- * <p>Every turn gets a server JVM of its own, with the same heap limit ({@value #HEAP}) for both
- * contestants, so that its memory holds this workload only. ipc4j's server runs with its defaults
- * but a connection limit above the count; the raw server runs a thread per connection, virtual
- * where the JVM has them (21+) and platform threads otherwise, as ipc4j's server does.
+ * <p>Every turn gets a server JVM of its own, with the same heap limit ({@value #HEAP}, {@value
+ * #YOUNG} of it young) for both contestants, so that its memory holds this workload only. ipc4j's
+ * server runs with its defaults but a connection limit above the count; the raw server runs a
+ * thread per connection, virtual where the JVM has them (21+) and platform threads otherwise, as
+ * ipc4j's server does.
  *
  * <p>The client connects in windows of {@value #WINDOW}, half ipc4j's default backlog, and ends
  * each window with a ping-pong on its last connection: connections are accepted in order, so its
@@ -26,6 +29,12 @@ import org.HdrHistogram.Histogram;
 final class IdleScale extends Workload {
   /** The server JVMs' heap limit, the same for both contestants. */
   static final String HEAP = "512m";
+
+  /**
+   * The server JVMs' young generation, fixed: left to itself G1 grew it to 226 MiB, and how much of
+   * that garbage was resident when the memory was read swung a contestant's figure by 40 MiB.
+   */
+  static final String YOUNG = "64m";
 
   private static final int WINDOW = 64;
   private static final int SIZE = 64;
@@ -58,6 +67,22 @@ final class IdleScale extends Workload {
     ByteBuffer reply = ByteBuffer.allocateDirect(Service.ECHO_MAX);
     Histogram histogram = new Histogram(3_600_000_000_000L, 3);
     double allMillis;
+    // Windows of connections open at once, each pinged, then closed: the server starts threads
+    // that make their first reads and writes, as it will for the connections held next.
+    Link[] window = new Link[WINDOW];
+    for (int warmed = 0; warmed < client.scale.idleWarmup; warmed += WINDOW) {
+      try {
+        for (int i = 0; i < WINDOW; i++) {
+          window[i] = client.connect(endpoint);
+        }
+        for (Link link : window) {
+          PingPong.roundTrip(link, message, reply);
+        }
+      } finally {
+        closeAll(window);
+        Arrays.fill(window, null);
+      }
+    }
     try {
       for (int i = 0; i < n; i++) {
         links[i] = client.connect(endpoint);
@@ -90,7 +115,8 @@ final class IdleScale extends Workload {
   @Override
   Map<String, Double> turn(Turn turn) throws IOException, InterruptedException {
     int n = turn.scale.connections;
-    try (ServerProcess server = turn.startServer(List.of("-Xmx" + HEAP), Service.ECHO, n)) {
+    try (ServerProcess server =
+        turn.startServer(List.of("-Xmx" + HEAP, "-Xmn" + YOUNG), Service.ECHO, n)) {
       turn.send(turn.endpointOf(server));
       turn.expect("holding " + n);
       Map<String, Double> memory = server.measure();
