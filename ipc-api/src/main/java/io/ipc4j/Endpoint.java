@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -321,7 +322,8 @@ public final class Endpoint {
       }
       String p = unix.getPath().toString();
       if (p.isEmpty()) {
-        return unix(s, null, null, NO_PARAMETERS);
+        // The usual peer of a Unix server: one endpoint per scheme, not one per connection.
+        return Unnamed.BY_SCHEME.get(s);
       }
       return unix(s, checkPath(p, p), null, NO_PARAMETERS);
     }
@@ -833,6 +835,19 @@ public final class Endpoint {
   }
 
   /** A validated host: canonical text and, for literals, the address bytes. */
+  /** The unnamed endpoint of each Unix scheme, made once this class is initialized. */
+  private static final class Unnamed {
+    static final Map<Scheme, Endpoint> BY_SCHEME = new EnumMap<>(Scheme.class);
+
+    static {
+      for (Scheme s : Scheme.values()) {
+        if (!s.inet()) {
+          BY_SCHEME.put(s, unix(s, null, null, NO_PARAMETERS));
+        }
+      }
+    }
+  }
+
   private static final class Host {
     final String text;
     final byte[] literal;

@@ -47,7 +47,8 @@ final class FramedConnection implements MessageConnection, Drainable {
   private final SocketConnection stream;
   private final int maxMessageSize;
 
-  private final ReentrantLock sendLock = new ReentrantLock();
+  /** The stream's write lock, held across a batch: one lock object per connection, not two. */
+  private final ReentrantLock sendLock;
 
   /**
    * Under sendLock: one header per frame of a write, 4-byte slices of one direct buffer. Room for
@@ -83,6 +84,7 @@ final class FramedConnection implements MessageConnection, Drainable {
 
   FramedConnection(SocketConnection stream, IpcOptions options) {
     this.stream = stream;
+    this.sendLock = stream.writeLock();
     this.maxMessageSize = options.get(StandardIpcOptions.MAX_MESSAGE_SIZE);
   }
 
@@ -155,6 +157,9 @@ final class FramedConnection implements MessageConnection, Drainable {
 
   /** {@code count} 4-byte big-endian header buffers, slices of one direct buffer. */
   private static ByteBuffer[] headers(int count) {
+    if (count == 1) {
+      return new ByteBuffer[] {ByteBuffer.allocateDirect(HEADER)}; // No slab to slice.
+    }
     ByteBuffer slab = ByteBuffer.allocateDirect(count * HEADER);
     ByteBuffer[] headers = new ByteBuffer[count];
     for (int i = 0; i < count; i++) {

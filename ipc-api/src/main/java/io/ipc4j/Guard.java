@@ -27,22 +27,38 @@ final class Guard implements Timeouts.Guarded {
   private volatile long readDeadline;
   private volatile long writeDeadline;
 
+  /** The guard of everything without timeouts: it never expires, so one serves all. */
+  private static final Guard UNGUARDED = new Guard(null, null, null, 0, 0);
+
+  private Guard(
+      Closeable target, String closed, Supplier<?> name, long readTimeout, long writeTimeout) {
+    this.target = target;
+    this.closed = closed;
+    this.name = name;
+    this.readTimeout = readTimeout;
+    this.writeTimeout = writeTimeout;
+  }
+
   /**
+   * The guard of {@code target}: watched by the {@link Timeouts} watchdog if {@code options} set a
+   * read or write timeout, else the one shared guard that does nothing (an idle server's
+   * connections need no guard objects of their own).
+   *
    * @param target what to close when a deadline passes
    * @param closed what timeout messages say was closed ("connection", "endpoint")
    * @param name what timeout messages name (the peer's endpoint, or the local one), asked only when
    *     one is made: a connection's endpoints are formatted on demand
    */
-  Guard(Closeable target, String closed, Supplier<?> name, IpcOptions options) {
-    this.target = target;
-    this.closed = closed;
-    this.name = name;
-    this.readTimeout = options.get(StandardIpcOptions.READ_TIMEOUT).toNanos();
-    this.writeTimeout = options.get(StandardIpcOptions.WRITE_TIMEOUT).toNanos();
+  static Guard of(Closeable target, String closed, Supplier<?> name, IpcOptions options) {
+    long readTimeout = options.get(StandardIpcOptions.READ_TIMEOUT).toNanos();
+    long writeTimeout = options.get(StandardIpcOptions.WRITE_TIMEOUT).toNanos();
     long shortest = Math.min(nonZero(readTimeout), nonZero(writeTimeout));
-    if (shortest != Long.MAX_VALUE) {
-      Timeouts.INSTANCE.register(this, shortest);
+    if (shortest == Long.MAX_VALUE) {
+      return UNGUARDED;
     }
+    Guard guard = new Guard(target, closed, name, readTimeout, writeTimeout);
+    Timeouts.INSTANCE.register(guard, shortest);
+    return guard;
   }
 
   void armRead() {
@@ -71,7 +87,9 @@ final class Guard implements Timeouts.Guarded {
 
   /** Stops watching; called when the target closes. */
   void release() {
-    Timeouts.INSTANCE.unregister(this);
+    if (this != UNGUARDED) {
+      Timeouts.INSTANCE.unregister(this);
+    }
   }
 
   @Override

@@ -33,7 +33,7 @@ final class PacketConnection implements MessageConnection, Drainable {
     this.local = local;
     this.maxMessageSize =
         Math.min(options.get(StandardIpcOptions.MAX_MESSAGE_SIZE), socket.maxPacketSize());
-    this.guard = new Guard(this, "connection", socket::remoteEndpoint, options);
+    this.guard = Guard.of(this, "connection", socket::remoteEndpoint, options);
   }
 
   @Override

@@ -36,7 +36,12 @@ final class SocketConnection implements StreamConnection {
   SocketConnection(StreamSocket socket, Endpoint local, IpcOptions options) {
     this.socket = Objects.requireNonNull(socket, "socket");
     this.local = local;
-    this.guard = new Guard(this, "connection", socket::remoteEndpoint, options);
+    this.guard = Guard.of(this, "connection", socket::remoteEndpoint, options);
+  }
+
+  /** The lock every write holds; a framing on top holds it across a whole batch. */
+  ReentrantLock writeLock() {
+    return writeLock;
   }
 
   @Override

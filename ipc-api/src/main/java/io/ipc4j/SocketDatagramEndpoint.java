@@ -26,7 +26,7 @@ final class SocketDatagramEndpoint implements DatagramEndpoint {
     this.socket = socket;
     this.maxMessageSize =
         Math.min(options.get(StandardIpcOptions.MAX_MESSAGE_SIZE), socket.maxDatagramSize());
-    this.guard = new Guard(this, "endpoint", socket::localEndpoint, options);
+    this.guard = Guard.of(this, "endpoint", socket::localEndpoint, options);
   }
 
   @Override
