@@ -444,37 +444,12 @@ public abstract class TransportContract {
     public boolean awaitBlocked(Duration timeout) {
       long deadline = System.nanoTime() + timeout.toNanos();
       while (System.nanoTime() - deadline < 0 && !result.isDone()) {
-        if (started && isBlocked(thread)) {
+        if (started && SocketWaits.isBlocked(thread)) {
           return true;
         }
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
       }
       return false;
-    }
-
-    private static boolean isBlocked(Thread t) {
-      Thread.State state = t.getState();
-      StackTraceElement[] stack = t.getStackTrace();
-      if (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING) {
-        for (StackTraceElement frame : stack) {
-          if (isSocketClass(frame)) {
-            return true;
-          }
-        }
-        return false;
-      }
-      return state == Thread.State.RUNNABLE
-          && stack.length > 0
-          && stack[0].isNativeMethod()
-          && isSocketClass(stack[0]);
-    }
-
-    /** The JDK's socket implementations, and junixsocket's. */
-    private static boolean isSocketClass(StackTraceElement frame) {
-      String c = frame.getClassName();
-      return c.startsWith("sun.nio.ch.")
-          || c.startsWith("java.net.")
-          || c.startsWith("org.newsclub.");
     }
   }
 }

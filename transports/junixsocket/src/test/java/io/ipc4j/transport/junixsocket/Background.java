@@ -1,5 +1,6 @@
 package io.ipc4j.transport.junixsocket;
 
+import io.ipc4j.testkit.SocketWaits;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -42,16 +43,14 @@ final class Background<T> {
     return new Background<>((Thread) UNSTARTED.invoke(builder, task), task);
   }
 
-  /** Waits until the thread sits in a native call (a blocking system call) or parks. */
+  /**
+   * Waits until the thread is blocked in socket I/O ({@link SocketWaits#isBlocked}), at most 10
+   * seconds; returns whether it was seen so.
+   */
   boolean awaitBlocked() {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() - deadline < 0 && !task.isDone()) {
-      Thread.State state = thread.getState();
-      if (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING) {
-        return true;
-      }
-      StackTraceElement[] stack = thread.getStackTrace();
-      if (state == Thread.State.RUNNABLE && stack.length > 0 && stack[0].isNativeMethod()) {
+      if (SocketWaits.isBlocked(thread)) {
         return true;
       }
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
