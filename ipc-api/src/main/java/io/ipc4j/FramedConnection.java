@@ -44,6 +44,9 @@ final class FramedConnection implements MessageConnection, Drainable {
    */
   private static final int DIRECT_READ = 8 * 1024;
 
+  /** What the send buffers are before the first send. */
+  private static final ByteBuffer[] NONE_YET = {};
+
   private final SocketConnection stream;
   private final int maxMessageSize;
 
@@ -51,17 +54,18 @@ final class FramedConnection implements MessageConnection, Drainable {
   private final ReentrantLock sendLock;
 
   /**
-   * Under sendLock: one header per frame of a write, 4-byte slices of one direct buffer. Room for
-   * one frame at first, so that a connection that never sends a batch costs what it did before
-   * batches; grown by batches up to {@link #MAX_FRAMES_PER_WRITE}, never shrunk.
+   * Under sendLock: one header per frame of a write, 4-byte slices of one direct buffer. None until
+   * the first send (a server's idle connections may never send), then room for one frame, so that a
+   * connection that never sends a batch costs what it did before batches; grown by batches up to
+   * {@link #MAX_FRAMES_PER_WRITE}, never shrunk.
    */
-  private ByteBuffer[] headers = headers(1);
+  private ByteBuffer[] headers = NONE_YET;
 
   /** Under sendLock: header, payload, header, payload, ... of one gathering write. */
-  private ByteBuffer[] frames = new ByteBuffer[2];
+  private ByteBuffer[] frames = NONE_YET;
 
-  /** Under sendLock: the message of {@link #send}, a batch of one. */
-  private final ByteBuffer[] single = new ByteBuffer[1];
+  /** Under sendLock: the message of {@link #send}, a batch of one; made by the first send. */
+  private ByteBuffer[] single = NONE_YET;
 
   private final ReentrantLock receiveLock = new ReentrantLock();
 
@@ -100,10 +104,15 @@ final class FramedConnection implements MessageConnection, Drainable {
       if (descriptors != null) {
         stream.unwrap(DescriptorChannel.class).orElseThrow().attachToNextWrite(descriptors);
       }
+      if (single.length == 0) {
+        single = new ByteBuffer[1];
+      }
       single[0] = message;
       writeFrames(single, 0, 1);
     } finally {
-      single[0] = null;
+      if (single.length > 0) {
+        single[0] = null;
+      }
       sendLock.unlock();
     }
   }
@@ -130,7 +139,10 @@ final class FramedConnection implements MessageConnection, Drainable {
    */
   private void writeFrames(ByteBuffer[] messages, int offset, int length) throws IOException {
     if (length > headers.length && headers.length < MAX_FRAMES_PER_WRITE) {
-      int capacity = Math.min(MAX_FRAMES_PER_WRITE, Math.max(length, 2 * headers.length));
+      int capacity =
+          headers.length == 0
+              ? Math.min(MAX_FRAMES_PER_WRITE, length)
+              : Math.min(MAX_FRAMES_PER_WRITE, Math.max(length, 2 * headers.length));
       headers = headers(capacity);
       frames = new ByteBuffer[2 * capacity];
     }
