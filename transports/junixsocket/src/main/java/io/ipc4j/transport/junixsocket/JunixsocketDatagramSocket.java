@@ -107,6 +107,16 @@ final class JunixsocketDatagramSocket implements DatagramSocket {
         }
       };
 
+  /** A sender and its endpoint. */
+  private record Sender(AFUNIXSocketAddress address, Endpoint endpoint) {}
+
+  /**
+   * The last sender, checked before {@link #senders}: equal addresses compare their names as
+   * strings at once, where a map look-up first hashes a new string of some 110 characters (the
+   * name, encoded by junixsocket) for every datagram. Null until the first datagram.
+   */
+  private volatile Sender lastSender;
+
   @SuppressWarnings("serial")
   private final Map<AFUNIXSocketAddress, Endpoint> senders =
       new LinkedHashMap<>(16, 0.75f, true) {
@@ -285,6 +295,16 @@ final class JunixsocketDatagramSocket implements DatagramSocket {
     if (from == null) {
       return unnamed;
     }
+    Sender last = lastSender;
+    if (last != null && last.address().equals(from)) {
+      return last.endpoint();
+    }
+    Endpoint sender = knownSender(from);
+    lastSender = new Sender(from, sender);
+    return sender;
+  }
+
+  private Endpoint knownSender(AFUNIXSocketAddress from) {
     synchronized (senders) {
       Endpoint known = senders.get(from);
       if (known == null) {
