@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
       "Compare ipc4j with raw JDK channels (junixsocket for unixpacket and unixgram): the same"
           + " workloads written by hand, server and client in separate processes, turns"
           + " alternating ipc4j and raw. Workloads (--workloads):",
-      "  pingpong-64         64 B echo latency; tcp unix unixpacket udp unixgram",
+      "  pingpong-64         64 B echo latency, server on CPU 1 and client on CPU 0 (taskset),"
+          + " as every workload but the pinned one; tcp unix unixpacket udp unixgram",
       "  pingpong-64-pinned  the same, both processes on CPU 0 (taskset -c 0)",
       "  stream-64, stream-1024, stream-65536: framed messages; tcp unix",
       "  stream-64-batch, stream-1024-batch: the same, ipc4j sending "
@@ -102,13 +103,23 @@ public final class Bench implements Callable<Integer> {
     if (workloads.stream().anyMatch(w -> w instanceof IdleScale)) {
       requireDescriptors(scale.connections);
     }
-    Map<Workload.Setting, List<String>> prefixes = new EnumMap<>(Workload.Setting.class);
-    prefixes.put(Workload.Setting.UNPINNED, List.of());
-    List<String> taskset = taskset();
-    if (taskset.isEmpty() && workloads.removeIf(w -> w.setting == Workload.Setting.PINNED)) {
-      System.out.println("note: taskset not found on PATH, the pinned workloads are left out");
+    Map<Workload.Setting, Placement> placements = new EnumMap<>(Workload.Setting.class);
+    String taskset = taskset();
+    if (taskset == null) {
+      placements.put(Workload.Setting.APART, Placement.FREE);
+      if (workloads.removeIf(w -> w.setting == Workload.Setting.PINNED)) {
+        System.out.println("note: taskset not found on PATH, the pinned workloads are left out");
+      }
+    } else {
+      List<String> cpu0 = List.of(taskset, "-c", "0");
+      placements.put(Workload.Setting.PINNED, new Placement(cpu0, cpu0));
+      if (Runtime.getRuntime().availableProcessors() >= 2) {
+        placements.put(Workload.Setting.APART, new Placement(List.of(taskset, "-c", "1"), cpu0));
+      } else {
+        placements.put(Workload.Setting.APART, Placement.FREE);
+        System.out.println("note: one CPU, so the apart workloads share it");
+      }
     }
-    prefixes.put(Workload.Setting.PINNED, taskset);
     if (plot != null) {
       // Before any AWT class loads: the chart is drawn off screen, with or without a display.
       System.setProperty("java.awt.headless", "true");
@@ -134,7 +145,7 @@ public final class Bench implements Callable<Integer> {
     try {
       for (int round = 1; round <= roundCount; round++) {
         long start = System.nanoTime();
-        new Round(scale, workloads, prefixes, dir, round).run(results);
+        new Round(scale, workloads, placements, dir, round).run(results);
         System.out.printf(
             "round %d/%d done in %.1f s, load average %s%n",
             round, roundCount, (System.nanoTime() - start) / 1e9, load());
@@ -202,15 +213,15 @@ public final class Bench implements Callable<Integer> {
     }
   }
 
-  /** {@code taskset -c 0} if taskset exists on the PATH, else nothing. */
-  private static List<String> taskset() {
+  /** The path of taskset if it is on the PATH, else null. */
+  private static String taskset() {
     String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
     for (String d : path.split(":")) {
       if (!d.isEmpty() && Files.isExecutable(Path.of(d, "taskset"))) {
-        return List.of(Path.of(d, "taskset").toString(), "-c", "0");
+        return Path.of(d, "taskset").toString();
       }
     }
-    return List.of();
+    return null;
   }
 
   /** The 1, 5 and 15 minute load averages, as {@code uptime} shows them. */

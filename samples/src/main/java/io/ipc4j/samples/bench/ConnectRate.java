@@ -22,7 +22,7 @@ final class ConnectRate extends Workload {
   ConnectRate() {
     super(
         "connect-rate",
-        Setting.UNPINNED,
+        Setting.APART,
         Service.ECHO,
         SIZE,
         List.of("tcp", "unix"),

@@ -40,7 +40,7 @@ final class DatagramRate extends Workload {
   DatagramRate() {
     super(
         "dgram-rate-64",
-        Setting.UNPINNED,
+        Setting.APART,
         Service.COLLECT,
         SIZE,
         List.of("udp", "unixgram"),

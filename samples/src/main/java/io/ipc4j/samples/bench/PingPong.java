@@ -32,7 +32,7 @@ final class PingPong extends Workload {
   private PingPong(String label, boolean pinned, Service service, List<String> transports) {
     super(
         label,
-        pinned ? Setting.PINNED : Setting.UNPINNED,
+        pinned ? Setting.PINNED : Setting.APART,
         service,
         SIZE,
         transports,

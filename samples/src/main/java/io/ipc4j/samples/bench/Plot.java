@@ -20,7 +20,7 @@ import org.knowm.xchart.style.Styler;
 
 /**
  * The bench's chart ({@code --plot}), drawn with XChart off screen: the ping-pong latency
- * percentiles of each transport, ipc4j (solid) against raw (dashed), unpinned and pinned; the
+ * percentiles of each transport, ipc4j (solid) against raw (dashed), apart and pinned; the
  * ipc4j/raw ratio of every throughput figure; the idle server's memory. Panels of workloads that
  * did not run are left out.
  */

@@ -10,13 +10,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One round: for each contestant and setting (unpinned, pinned) a fresh server JVM and a fresh
- * client JVM (so that neither contestant's code warms up or pollutes the other's), then every
- * workload on every transport, the contestants taking turns workload by workload: ipc4j, raw,
- * ipc4j, raw in odd rounds and raw first in even ones. Turns of seconds rather than minutes keep
- * both sides of each comparison under the same load on a shared machine. Processes that are not
- * measuring wait on their standard input and cost nothing. A workload that needs a server of its
- * own per turn ({@link Workload.Setting#OWN_SERVER}) gets it from {@link #startOwnServer}.
+ * One round: for each contestant and setting (apart, pinned) a fresh server JVM and a fresh client
+ * JVM (so that neither contestant's code warms up or pollutes the other's), then every workload on
+ * every transport, the contestants taking turns workload by workload: ipc4j, raw, ipc4j, raw in odd
+ * rounds and raw first in even ones. Turns of seconds rather than minutes keep both sides of each
+ * comparison under the same load on a shared machine. Processes that are not measuring wait on
+ * their standard input and cost nothing. A workload that needs a server of its own per turn ({@link
+ * Workload.Setting#OWN_SERVER}) gets it from {@link #startOwnServer}.
  */
 final class Round {
   /** Starting a JVM on a loaded machine can take seconds. */
@@ -27,27 +27,27 @@ final class Round {
 
   private final Scale scale;
   private final List<Workload> workloads;
-  private final Map<Workload.Setting, List<String>> prefixes;
+  private final Map<Workload.Setting, Placement> placements;
   private final Path dir;
   private final int number;
   private final List<AutoCloseable> children = new ArrayList<>();
   private int ownServers;
 
   /**
-   * @param prefixes the command prefix of the unpinned and the pinned processes ({@code taskset -c
-   *     0}); servers of their own run unpinned
+   * @param placements where the processes of the apart and the pinned settings run; servers of
+   *     their own run as the apart ones
    * @param dir where the servers' socket files go
    * @param number this round's number, from 1
    */
   Round(
       Scale scale,
       List<Workload> workloads,
-      Map<Workload.Setting, List<String>> prefixes,
+      Map<Workload.Setting, Placement> placements,
       Path dir,
       int number) {
     this.scale = scale;
     this.workloads = workloads;
-    this.prefixes = prefixes;
+    this.placements = placements;
     this.dir = dir;
     this.number = number;
   }
@@ -58,28 +58,29 @@ final class Round {
           new EnumMap<>(Workload.Setting.class);
       Map<Workload.Setting, Map<Contestant, ChildProcess>> clients =
           new EnumMap<>(Workload.Setting.class);
-      for (Workload.Setting setting : List.of(Workload.Setting.UNPINNED, Workload.Setting.PINNED)) {
+      for (Workload.Setting setting : List.of(Workload.Setting.APART, Workload.Setting.PINNED)) {
         Map<Service, List<String>> serves = serves(setting);
         boolean needed =
             !serves.isEmpty()
-                || (setting == Workload.Setting.UNPINNED
+                || (setting == Workload.Setting.APART
                     && workloads.stream().anyMatch(w -> w.setting == Workload.Setting.OWN_SERVER));
         if (!needed) {
           continue;
         }
-        List<String> prefix = prefixes.get(setting);
+        Placement placement = placements.get(setting);
         for (Contestant c : Contestant.values()) {
           if (!serves.isEmpty()) {
             Path serverDir =
                 Files.createDirectories(
                     dir.resolve(setting.name().toLowerCase() + "-" + c.label()));
-            ServerProcess server = ServerProcess.start(prefix, List.of(), c, serverDir, 0, serves);
+            ServerProcess server =
+                ServerProcess.start(placement.server(), List.of(), c, serverDir, 0, serves);
             children.add(server);
             servers.computeIfAbsent(setting, s -> new LinkedHashMap<>()).put(c, server);
           }
           ChildProcess client =
               ChildProcess.start(
-                  prefix,
+                  placement.client(),
                   List.of(),
                   List.of("client", c.label(), scale.name, Integer.toString(scale.connections)));
           children.add(client);
@@ -93,7 +94,7 @@ final class Round {
       }
       for (Workload w : workloads) {
         Workload.Setting setting =
-            w.setting == Workload.Setting.OWN_SERVER ? Workload.Setting.UNPINNED : w.setting;
+            w.setting == Workload.Setting.OWN_SERVER ? Workload.Setting.APART : w.setting;
         for (String transport : w.transports) {
           for (Contestant c : order()) {
             ServerProcess server = servers.getOrDefault(setting, Map.of()).get(c);
@@ -149,7 +150,7 @@ final class Round {
     return serves;
   }
 
-  /** A fresh, unpinned server JVM serving {@code service} on {@code transport} only, ready. */
+  /** A fresh server JVM, placed as the apart ones, serving {@code service} on {@code transport}. */
   ServerProcess startOwnServer(
       List<String> jvmOptions,
       Contestant contestant,
@@ -160,7 +161,7 @@ final class Round {
     Path serverDir = Files.createDirectories(dir.resolve("own-" + ++ownServers));
     ServerProcess server =
         ServerProcess.start(
-            prefixes.get(Workload.Setting.UNPINNED),
+            placements.get(Workload.Setting.APART).server(),
             jvmOptions,
             contestant,
             serverDir,

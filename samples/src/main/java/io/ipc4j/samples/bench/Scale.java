@@ -10,7 +10,7 @@ package io.ipc4j.samples.bench;
  */
 final class Scale {
   static final Scale FULL =
-      new Scale("full", 2_000, 12_000, 8_000, 50_000, 800, 1_000, 10_000, 2_000, 10_000);
+      new Scale("full", 2_000, 12_000, 8_000, 50_000, 800, 1_000, 10_000, 10_000, 10_000);
   static final Scale QUICK = new Scale("quick", 200, 1_000, 500, 2_000, 60, 15, 100, 50, 200);
 
   final String name;
@@ -47,11 +47,13 @@ final class Scale {
 
   /**
    * Connections made, pinged and closed, in windows held at once, before the idle scale's server
-   * holds any. A thread whose native call comes from interpreted code touches the whole stack
-   * shadow zone (80 KiB): the threads a cold server starts before their code is compiled, the code
-   * a thread runs once (its first gathering write sets up a per-thread I/O vector) included, hold
-   * 72 KiB more each. Of the first 2,000 connections 550 to 900 did, as the compilers happened to
-   * keep up, which swung the server's resident memory by 20 MiB from run to run.
+   * holds any: as many as {@link #connectWarmup}, for the same reason, and because a thread whose
+   * native call comes from interpreted code touches the whole stack shadow zone (80 KiB). The
+   * threads a cold server starts before their code is compiled, the code a thread runs once (its
+   * first gathering write sets up a per-thread I/O vector) included, hold 72 KiB more each: of the
+   * first 2,000 connections 550 to 900 did, as the compilers happened to keep up, which swung the
+   * server's resident memory by 20 MiB from run to run. On Java 21+ the frames of a parked virtual
+   * thread are copied to the heap, larger while they are not compiled yet.
    */
   final int idleWarmup;
 

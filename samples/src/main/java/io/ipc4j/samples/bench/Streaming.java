@@ -36,7 +36,7 @@ final class Streaming extends Workload {
   Streaming(int size, int perCall) {
     super(
         "stream-" + size + (perCall > 1 ? "-batch" : ""),
-        Setting.UNPINNED,
+        Setting.APART,
         Service.SINK,
         size,
         List.of("tcp", "unix"),
