@@ -31,6 +31,26 @@ class PlatformWorkersTest {
     return t;
   }
 
+  /** Runs {@code n} tasks that wait for {@code release}; returns their threads once all run. */
+  private List<Thread> busy(PlatformWorkers workers, int n, CountDownLatch release)
+      throws InterruptedException {
+    List<Thread> threads = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      workers.execute(
+          "busy " + i,
+          () -> {
+            ran.add(Thread.currentThread());
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          });
+      threads.add(ran.poll(10, TimeUnit.SECONDS));
+    }
+    return threads;
+  }
+
   private static void await(String what, BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (!condition.getAsBoolean()) {
@@ -68,20 +88,7 @@ class PlatformWorkersTest {
   void busyWorkersMeanNewThreads() throws Exception {
     PlatformWorkers workers = new PlatformWorkers("idle", 4, LONG);
     CountDownLatch release = new CountDownLatch(1);
-    List<Thread> threads = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      workers.execute(
-          "busy " + i,
-          () -> {
-            ran.add(Thread.currentThread());
-            try {
-              release.await();
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-          });
-      threads.add(ran.poll(10, TimeUnit.SECONDS));
-    }
+    List<Thread> threads = busy(workers, 3, release);
     assertEquals(3, threads.stream().distinct().count(), "one thread per busy task: " + threads);
     release.countDown();
     await("all three to wait", () -> workers.idleCount() == 3);
@@ -96,20 +103,7 @@ class PlatformWorkersTest {
   void atMostMaxIdleWorkersWaitAndTheRestEnd() throws Exception {
     PlatformWorkers workers = new PlatformWorkers("idle", 1, LONG);
     CountDownLatch release = new CountDownLatch(1);
-    List<Thread> threads = new ArrayList<>();
-    for (int i = 0; i < 2; i++) {
-      workers.execute(
-          "busy " + i,
-          () -> {
-            ran.add(Thread.currentThread());
-            try {
-              release.await();
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-          });
-      threads.add(ran.poll(10, TimeUnit.SECONDS));
-    }
+    List<Thread> threads = busy(workers, 2, release);
     release.countDown();
     await("one worker to end", () -> threads.stream().filter(Thread::isAlive).count() == 1);
     assertEquals(1, workers.idleCount());
