@@ -8,13 +8,13 @@ import java.util.Map;
 
 /**
  * Connections per second over {@code tcp} and {@code unix}: connect, one ping-pong of 8 B, close,
- * one after another for the measuring time, after {@link Scale#connectWarmup} connections to warm
- * up, against the echo server. The ping-pong is what makes the figure a server's: without it a
- * client measures only its own connect, which the kernel completes before the server has even
- * accepted, and a client racing ahead of the accept loop overflows the backlog (TCP then retries a
- * second later). With it, every connection has been accepted and its handler (ipc4j's server: a
- * thread per connection, the peer checked) has run: the cost of a short-lived client such as a
- * command-line tool making one request.
+ * one after another for the measuring time, after a warm-up of at least {@link Scale#connectWarmup}
+ * connections ({@link Warmup}), against the echo server. The ping-pong is what makes the figure a
+ * server's: without it a client measures only its own connect, which the kernel completes before
+ * the server has even accepted, and a client racing ahead of the accept loop overflows the backlog
+ * (TCP then retries a second later). With it, every connection has been accepted and its handler
+ * (ipc4j's server: a thread per connection, the peer checked) has run: the cost of a short-lived
+ * client such as a command-line tool making one request.
  */
 final class ConnectRate extends Workload {
   private static final int SIZE = 8;
@@ -33,9 +33,12 @@ final class ConnectRate extends Workload {
   Map<String, Double> run(Client client, String endpoint) throws IOException {
     ByteBuffer message = Workloads.filled(SIZE);
     ByteBuffer reply = ByteBuffer.allocateDirect(Service.ECHO_MAX);
-    for (int i = 0; i < client.scale.connectWarmup; i++) {
-      connection(client, endpoint, message, reply);
-    }
+    Warmup warmup =
+        Warmup.run(
+            client.scale,
+            client.scale.connectWarmup,
+            0,
+            () -> connection(client, endpoint, message, reply));
     long start = System.nanoTime();
     long count = 0;
     do {
@@ -46,6 +49,7 @@ final class ConnectRate extends Workload {
     Map<String, Double> figures = new LinkedHashMap<>();
     figures.put("connects_per_s", count / seconds);
     figures.put("connections", (double) count);
+    warmup.report(figures);
     return figures;
   }
 

@@ -10,10 +10,10 @@ import java.util.Map;
 /**
  * Datagram rate and loss, 64 B, over {@code udp} and {@code unixgram}: what a telemetry sensor
  * does. The client sends datagrams as fast as it can for the measuring time (after a warm-up burst
- * of {@link Scale#datagramWarmupNanos}, counted apart) on a connection ({@code
- * Ipc.connectMessages}; raw: a connected datagram channel), then asks the server how many arrived;
- * the server is a bound socket that counts ({@code Ipc.bind}, as the samples' telemetry collector;
- * raw: a bound datagram channel), see {@link Service#COLLECT}.
+ * of at least {@link Scale#datagramWarmupNanos}, see {@link Warmup}, counted apart) on a connection
+ * ({@code Ipc.connectMessages}; raw: a connected datagram channel), then asks the server how many
+ * arrived; the server is a bound socket that counts ({@code Ipc.bind}, as the samples' telemetry
+ * collector; raw: a bound datagram channel), see {@link Service#COLLECT}.
  *
  * <p>Figures: datagrams sent per second (the client's send loop), received per second (the server's
  * count over the time from the first to the last datagram it received) and the loss in percent.
@@ -55,10 +55,13 @@ final class DatagramRate extends Workload {
     ByteBuffer message = Workloads.filled(SIZE);
     Link[] link = {client.connect(endpoint)};
     long[] report;
+    Warmup warmup;
     long count;
     double seconds;
     try {
-      burst(link[0], message, client.scale.datagramWarmupNanos);
+      warmup =
+          Warmup.run(
+              client.scale, 0, client.scale.datagramWarmupNanos, () -> chunk(link[0], message));
       ask(client, endpoint, link, 1);
       long start = System.nanoTime();
       count = burst(link[0], message, client.scale.measureNanos);
@@ -74,6 +77,7 @@ final class DatagramRate extends Workload {
     figures.put("loss_pct", 100.0 * (count - received) / count);
     figures.put("sent", (double) count);
     figures.put("received", (double) received);
+    warmup.report(figures);
     return figures;
   }
 
@@ -82,12 +86,16 @@ final class DatagramRate extends Workload {
     long start = System.nanoTime();
     long sent = 0;
     do {
-      for (int i = 0; i < CHUNK; i++) {
-        link.send(message.rewind());
-      }
+      chunk(link, message);
       sent += CHUNK;
     } while (System.nanoTime() - start < nanos);
     return sent;
+  }
+
+  private static void chunk(Link link, ByteBuffer message) throws IOException {
+    for (int i = 0; i < CHUNK; i++) {
+      link.send(message.rewind());
+    }
   }
 
   /**

@@ -60,32 +60,20 @@ final class PingPong extends Workload {
 
   @Override
   Map<String, Double> run(Client client, String endpoint) throws IOException {
-    int warmup = pinned ? client.scale.pinnedWarmup : client.scale.pingPongWarmup;
+    int warmupCount = pinned ? client.scale.pinnedWarmup : client.scale.pingPongWarmup;
     int count = pinned ? client.scale.pinnedCount : client.scale.pingPongCount;
-    ByteBuffer message = Workloads.filled(SIZE);
-    ByteBuffer reply = ByteBuffer.allocateDirect(Service.ECHO_MAX);
+    Echoes echoes = new Echoes(client, endpoint);
     Histogram histogram = new Histogram(3_600_000_000_000L, 3);
-    int lost = 0;
-    Link link = client.connect(endpoint);
+    Warmup warmup;
     try {
-      for (int i = 0; i < warmup + count; i++) {
-        long start = System.nanoTime();
-        try {
-          roundTrip(link, message, reply);
-        } catch (SocketTimeoutException e) {
-          if (++lost > MAX_LOSSES) {
-            throw new IOException(endpoint + ": lost more than " + MAX_LOSSES + " echoes", e);
-          }
-          link.close();
-          link = client.connect(endpoint);
-          continue;
-        }
-        if (i >= warmup) {
-          histogram.recordValue(System.nanoTime() - start);
-        }
+      // Timed and recorded as measured round trips are, so that recording is compiled too.
+      warmup = Warmup.run(client.scale, warmupCount, 0, () -> record(histogram, echoes.next()));
+      histogram.reset();
+      for (int i = 0; i < count; i++) {
+        record(histogram, echoes.next());
       }
     } finally {
-      link.close();
+      echoes.link.close();
     }
     Map<String, Double> figures = new LinkedHashMap<>();
     figures.put("p50_us", histogram.getValueAtPercentile(50) / 1e3);
@@ -93,8 +81,48 @@ final class PingPong extends Workload {
     figures.put("p999_us", histogram.getValueAtPercentile(99.9) / 1e3);
     figures.put("p90_us", histogram.getValueAtPercentile(90) / 1e3);
     figures.put("max_us", histogram.getMaxValue() / 1e3);
-    figures.put("lost", (double) lost);
+    figures.put("lost", (double) echoes.lost);
+    warmup.report(figures);
     return figures;
+  }
+
+  /** Records a round trip's nanoseconds; a lost echo (-1) has none. */
+  private static void record(Histogram histogram, long nanos) {
+    if (nanos >= 0) {
+      histogram.recordValue(nanos);
+    }
+  }
+
+  /** Round trips on one link, replaced when an echo is lost. */
+  private static final class Echoes {
+    private final Client client;
+    private final String endpoint;
+    private final ByteBuffer message = Workloads.filled(SIZE);
+    private final ByteBuffer reply = ByteBuffer.allocateDirect(Service.ECHO_MAX);
+    Link link;
+    int lost;
+
+    Echoes(Client client, String endpoint) throws IOException {
+      this.client = client;
+      this.endpoint = endpoint;
+      this.link = client.connect(endpoint);
+    }
+
+    /** One round trip: its nanoseconds, or -1 if the echo was lost (counted, link replaced). */
+    long next() throws IOException {
+      long start = System.nanoTime();
+      try {
+        roundTrip(link, message, reply);
+        return System.nanoTime() - start;
+      } catch (SocketTimeoutException e) {
+        if (++lost > MAX_LOSSES) {
+          throw new IOException(endpoint + ": lost more than " + MAX_LOSSES + " echoes", e);
+        }
+        link.close();
+        link = client.connect(endpoint);
+        return -1;
+      }
+    }
   }
 
   /** Sends {@code message} and waits for its echo. */

@@ -10,8 +10,9 @@ package io.ipc4j.samples.bench;
  */
 final class Scale {
   static final Scale FULL =
-      new Scale("full", 2_000, 12_000, 8_000, 50_000, 800, 1_000, 10_000, 10_000, 10_000);
-  static final Scale QUICK = new Scale("quick", 200, 1_000, 500, 2_000, 60, 15, 100, 50, 200);
+      new Scale(
+          "full", 2_000, 12_000, 8_000, 50_000, 800, 1_000, 5_000, 10_000, 300, 3_000, 10_000);
+  static final Scale QUICK = new Scale("quick", 200, 1_000, 500, 2_000, 60, 15, 100, 50, 0, 0, 200);
 
   final String name;
 
@@ -37,25 +38,37 @@ final class Scale {
   final long datagramWarmupNanos;
 
   /**
-   * Connections made before the connect rate is measured. Code that runs once per connection is
-   * compiled fully only after some 5,000 calls (C2's invocation threshold) and a wait in the
-   * compilers' queue, and until then the compilers compete for the CPU with the workload, the more
-   * so the more code a connection runs: a warm-up by time (a quarter of a second) measured how fast
-   * each contestant's code is compiled, not how fast it connects.
+   * The fewest connections made before the connect rate is measured. Code that runs once per
+   * connection is compiled fully only after some 5,000 calls (C2's invocation threshold) and a wait
+   * in the compilers' queue, and until then the compilers compete for the CPU with the workload,
+   * the more so the more code a connection runs: a warm-up by time (a quarter of a second) measured
+   * how fast each contestant's code is compiled, not how fast it connects. The warm-up goes on
+   * until the compilers are quiet ({@link Warmup}).
    */
   final int connectWarmup;
 
   /**
    * Connections made, pinged and closed, in windows held at once, before the idle scale's server
-   * holds any: as many as {@link #connectWarmup}, for the same reason, and because a thread whose
-   * native call comes from interpreted code touches the whole stack shadow zone (80 KiB). The
-   * threads a cold server starts before their code is compiled, the code a thread runs once (its
-   * first gathering write sets up a per-thread I/O vector) included, hold 72 KiB more each: of the
-   * first 2,000 connections 550 to 900 did, as the compilers happened to keep up, which swung the
-   * server's resident memory by 20 MiB from run to run. On Java 21+ the frames of a parked virtual
-   * thread are copied to the heap, larger while they are not compiled yet.
+   * holds any, so that the server's code is compiled (see {@link #connectWarmup}), and because a
+   * thread whose native call comes from interpreted code touches the whole stack shadow zone (80
+   * KiB). The threads a cold server starts before their code is compiled, the code a thread runs
+   * once (its first gathering write sets up a per-thread I/O vector) included, hold 72 KiB more
+   * each: of the first 2,000 connections 550 to 900 did, as the compilers happened to keep up,
+   * which swung the server's resident memory by 20 MiB from run to run. On Java 21+ the frames of a
+   * parked virtual thread are copied to the heap, larger while they are not compiled yet.
    */
   final int idleWarmup;
+
+  /**
+   * How long the client's compilers must have finished nothing before a warm-up may end, once it
+   * has reached its set count or time ({@link Warmup}); 0: no wait. Most compilations take a few
+   * milliseconds; while the compilers have work queued, one finishes every few tens of
+   * milliseconds.
+   */
+  final long quietNanos;
+
+  /** The longest a warm-up may last waiting for the compilers to go quiet. */
+  final long maxWarmupNanos;
 
   /** Connections held open at once by the idle scale workload ({@code --connections}). */
   final int connections;
@@ -70,6 +83,8 @@ final class Scale {
       long datagramWarmupMillis,
       int connectWarmup,
       int idleWarmup,
+      long quietMillis,
+      long maxWarmupMillis,
       int connections) {
     this.name = name;
     this.pingPongWarmup = pingPongWarmup;
@@ -80,6 +95,8 @@ final class Scale {
     this.datagramWarmupNanos = datagramWarmupMillis * 1_000_000;
     this.connectWarmup = connectWarmup;
     this.idleWarmup = idleWarmup;
+    this.quietNanos = quietMillis * 1_000_000;
+    this.maxWarmupNanos = maxWarmupMillis * 1_000_000;
     this.connections = connections;
   }
 
@@ -99,7 +116,28 @@ final class Scale {
         datagramWarmupNanos / 1_000_000,
         connectWarmup,
         idleWarmup,
+        quietNanos / 1_000_000,
+        maxWarmupNanos / 1_000_000,
         n);
+  }
+
+  /**
+   * This scale with warm-ups waiting {@code quietMillis} for the compilers, at most {@code max}.
+   */
+  Scale withWarmupWait(long quietMillis, long maxMillis) {
+    return new Scale(
+        name,
+        pingPongWarmup,
+        pingPongCount,
+        pinnedWarmup,
+        pinnedCount,
+        measureNanos / 1_000_000,
+        datagramWarmupNanos / 1_000_000,
+        connectWarmup,
+        idleWarmup,
+        quietMillis,
+        maxMillis,
+        connections);
   }
 
   /** The scale a child process was told: its name and the number of idle connections. */

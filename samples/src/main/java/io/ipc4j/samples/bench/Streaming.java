@@ -10,9 +10,9 @@ import java.util.Map;
 /**
  * Throughput of framed messages over {@code tcp} and {@code unix}, as fast as the server takes
  * them, in batches of 8 MiB or 20,000 messages, whichever is fewer, each acknowledged by the server
- * once it has received its last message. Batches for a quarter of the measuring time warm up; then
- * the clock runs from the first message of the first measured batch until the server acknowledges
- * the last batch that starts within the measuring time.
+ * once it has received its last message. Batches for at least a quarter of the measuring time warm
+ * up (see {@link Warmup}); then the clock runs from the first message of the first measured batch
+ * until the server acknowledges the last batch that starts within the measuring time.
  *
  * <p>{@code stream-SIZE} sends one message per call, one write each. {@code stream-SIZE-batch}
  * sends {@value #PER_CALL} messages per {@link Link#sendAll} call (the last call of an acknowledged
@@ -68,11 +68,14 @@ final class Streaming extends Workload {
     ByteBuffer end = ByteBuffer.allocateDirect(0);
     long count = 0;
     double seconds;
+    Warmup warmup;
     try (Link link = client.connect(endpoint)) {
-      long warm = System.nanoTime();
-      do {
-        batch(link, messages, ack, end, batch);
-      } while (System.nanoTime() - warm < client.scale.warmupNanos());
+      warmup =
+          Warmup.run(
+              client.scale,
+              0,
+              client.scale.warmupNanos(),
+              () -> batch(link, messages, ack, end, batch));
       long start = System.nanoTime();
       long elapsed;
       do {
@@ -89,6 +92,7 @@ final class Streaming extends Workload {
       // For the JSON: how many messages each contestant's send call carried.
       figures.put("msgs_per_call", client.contestant == Contestant.IPC4J ? (double) perCall : 1.0);
     }
+    warmup.report(figures);
     return figures;
   }
 

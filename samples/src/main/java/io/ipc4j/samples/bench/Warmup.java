@@ -1,0 +1,94 @@
+package io.ipc4j.samples.bench;
+
+import java.io.IOException;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.Map;
+
+/**
+ * A warm-up that lasts until the client's JIT compilers have caught up with the workload. Every
+ * process of the bench is bound to one CPU ({@code taskset}), its compiler threads included, so
+ * code still being compiled takes CPU time from the workload it measures. ipc4j's client compiles
+ * more code than a hand-written client (a {@code connect-rate} client: 1.2-1.3 s of compilation
+ * against 0.4-0.55 s, in a process that lives two seconds), and a warm-up of a set length measured
+ * that difference in compilation as much as the workload: in-process, where the compilers had long
+ * finished, the two clients connected equally fast.
+ *
+ * <p>So a workload warms up for at least its set count or time, then until no compilation has
+ * finished for {@link Scale#quietNanos}, for at most {@link Scale#maxWarmupNanos} in all. The
+ * figures record how long it took ({@code warmup_s}), whether the compilers went quiet ({@code
+ * warmup_quiet}, 1 or 0) and how much compilation still happened while measuring ({@code
+ * compile_ms_measuring}), so that a result measured while compiling can be seen as such. The
+ * server's compilers are not watched: they compile in step with the requests the client sends.
+ */
+final class Warmup {
+  /** One step of a workload: a round trip, a connection, a burst. */
+  interface Step {
+    void run() throws IOException;
+  }
+
+  /** How often the compilers' total time is looked at: it is a call into the JVM. */
+  private static final long LOOK_NANOS = 1_000_000;
+
+  /** Null where the JVM cannot tell its compilation time: warm-ups then keep to their minimum. */
+  private static final CompilationMXBean COMPILER = compiler();
+
+  private final long nanos;
+  private final boolean quiet;
+  private final long compileMillisAtEnd;
+
+  private Warmup(long nanos, boolean quiet, long compileMillisAtEnd) {
+    this.nanos = nanos;
+    this.quiet = quiet;
+    this.compileMillisAtEnd = compileMillisAtEnd;
+  }
+
+  /**
+   * Runs {@code step} at least {@code minSteps} times and for at least {@code minNanos}, then until
+   * no compilation has finished for the scale's quiet time, stopping at its maximum.
+   */
+  static Warmup run(Scale scale, long minSteps, long minNanos, Step step) throws IOException {
+    long start = System.nanoTime();
+    long compiled = compileMillis();
+    long lastCompiled = start;
+    long nextLook = start + LOOK_NANOS;
+    boolean watching = COMPILER != null && scale.quietNanos > 0;
+    for (long steps = 1; ; steps++) {
+      step.run();
+      long now = System.nanoTime();
+      if (watching && now >= nextLook) {
+        long total = compileMillis();
+        if (total != compiled) {
+          compiled = total;
+          lastCompiled = now;
+        }
+        nextLook = now + LOOK_NANOS;
+      }
+      if (steps < minSteps || now - start < minNanos) {
+        continue;
+      }
+      boolean quiet = !watching || now - lastCompiled >= scale.quietNanos;
+      if (quiet || now - start >= scale.maxWarmupNanos) {
+        return new Warmup(now - start, quiet, compileMillis());
+      }
+    }
+  }
+
+  /** Adds this warm-up's figures; call when the measurement has ended. */
+  void report(Map<String, Double> figures) {
+    figures.put("warmup_s", nanos / 1e9);
+    figures.put("warmup_quiet", quiet ? 1.0 : 0.0);
+    if (COMPILER != null) {
+      figures.put("compile_ms_measuring", (double) (compileMillis() - compileMillisAtEnd));
+    }
+  }
+
+  private static long compileMillis() {
+    return COMPILER == null ? 0 : COMPILER.getTotalCompilationTime();
+  }
+
+  private static CompilationMXBean compiler() {
+    CompilationMXBean bean = ManagementFactory.getCompilationMXBean();
+    return bean != null && bean.isCompilationTimeMonitoringSupported() ? bean : null;
+  }
+}
