@@ -10,8 +10,7 @@ package io.ipc4j.samples.bench;
  */
 final class Scale {
   static final Scale FULL =
-      new Scale(
-          "full", 2_000, 12_000, 8_000, 50_000, 800, 1_000, 5_000, 10_000, 300, 3_000, 10_000);
+      new Scale("full", 2_000, 12_000, 8_000, 50_000, 800, 500, 5_000, 10_000, 300, 4_000, 10_000);
   static final Scale QUICK = new Scale("quick", 200, 1_000, 500, 2_000, 60, 15, 100, 50, 0, 0, 200);
 
   final String name;
@@ -30,10 +29,11 @@ final class Scale {
   final long measureNanos;
 
   /**
-   * How long datagrams are sent before their rate is measured. Receiving a Unix datagram runs much
-   * of junixsocket's code per datagram (it decodes the sender's address), and both contestants'
-   * rates still climbed through their second second: a quarter of the measuring time measured the
-   * compilers.
+   * How long datagrams are sent, at least, before their rate is measured. Receiving a Unix datagram
+   * runs much of junixsocket's code per datagram (it decodes the sender's address), and both
+   * contestants' rates still climbed through their second second when a quarter of the measuring
+   * time was the whole warm-up: it measured the compilers. The warm-up goes on until the client's
+   * compilers are quiet ({@link Warmup}).
    */
   final long datagramWarmupNanos;
 
@@ -60,10 +60,9 @@ final class Scale {
   final int idleWarmup;
 
   /**
-   * How long the client's compilers must have finished nothing before a warm-up may end, once it
-   * has reached its set count or time ({@link Warmup}); 0: no wait. Most compilations take a few
-   * milliseconds; while the compilers have work queued, one finishes every few tens of
-   * milliseconds.
+   * How long the client's compilers must have been idle before a warm-up may end, once it has
+   * reached its set count or time ({@link Warmup}); 0: no wait. With 200 ms, connect-rate turns
+   * still compiled for 100 to 700 ms of their measurement on a loaded machine.
    */
   final long quietNanos;
 

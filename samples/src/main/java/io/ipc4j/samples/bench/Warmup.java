@@ -3,6 +3,9 @@ package io.ipc4j.samples.bench;
 import java.io.IOException;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -14,12 +17,14 @@ import java.util.Map;
  * that difference in compilation as much as the workload: in-process, where the compilers had long
  * finished, the two clients connected equally fast.
  *
- * <p>So a workload warms up for at least its set count or time, then until no compilation has
- * finished for {@link Scale#quietNanos}, for at most {@link Scale#maxWarmupNanos} in all. The
- * figures record how long it took ({@code warmup_s}), whether the compilers went quiet ({@code
- * warmup_quiet}, 1 or 0) and how much compilation still happened while measuring ({@code
- * compile_ms_measuring}), so that a result measured while compiling can be seen as such. The
- * server's compilers are not watched: they compile in step with the requests the client sends.
+ * <p>So a workload warms up for at least its set count or time, then until the compilers have been
+ * idle for {@link Scale#quietNanos} (no compilation finished, and on Linux no CPU time used by a
+ * compiler thread, so that a long compilation under way is seen too), for at most {@link
+ * Scale#maxWarmupNanos} in all. The figures record how long it took ({@code warmup_s}), whether the
+ * compilers went quiet ({@code warmup_quiet}, 1 or 0) and how much compilation still happened while
+ * measuring ({@code compile_ms_measuring}), so that a result measured while compiling can be seen
+ * as such. The server's compilers are not watched: they compile in step with the requests the
+ * client sends.
  */
 final class Warmup {
   /** One step of a workload: a round trip, a connection, a burst. */
@@ -27,8 +32,14 @@ final class Warmup {
     void run() throws IOException;
   }
 
-  /** How often the compilers' total time is looked at: it is a call into the JVM. */
-  private static final long LOOK_NANOS = 1_000_000;
+  /**
+   * How often the compilers are looked at: a look reads a file per thread, and the CPU times in
+   * those files count in clock ticks of 10 ms.
+   */
+  private static final long LOOK_NANOS = 10_000_000;
+
+  /** The threads of this JVM, on Linux; the compiler threads among them are watched. */
+  private static final Path TASKS = Path.of("/proc/self/task");
 
   /** Null where the JVM cannot tell its compilation time: warm-ups then keep to their minimum. */
   private static final CompilationMXBean COMPILER = compiler();
@@ -50,6 +61,7 @@ final class Warmup {
   static Warmup run(Scale scale, long minSteps, long minNanos, Step step) throws IOException {
     long start = System.nanoTime();
     long compiled = compileMillis();
+    long compiling = compilerTicks();
     long lastCompiled = start;
     long nextLook = start + LOOK_NANOS;
     boolean watching = COMPILER != null && scale.quietNanos > 0;
@@ -58,8 +70,10 @@ final class Warmup {
       long now = System.nanoTime();
       if (watching && now >= nextLook) {
         long total = compileMillis();
-        if (total != compiled) {
+        long ticks = compilerTicks();
+        if (total != compiled || ticks != compiling) {
           compiled = total;
+          compiling = ticks;
           lastCompiled = now;
         }
         nextLook = now + LOOK_NANOS;
@@ -85,6 +99,42 @@ final class Warmup {
 
   private static long compileMillis() {
     return COMPILER == null ? 0 : COMPILER.getTotalCompilationTime();
+  }
+
+  /**
+   * The CPU time, in clock ticks, that this JVM's compiler threads have used, or 0 where it cannot
+   * be read. A compilation under way, or waiting in the queue, shows here before it finishes and
+   * counts in {@link CompilationMXBean#getTotalCompilationTime}.
+   */
+  private static long compilerTicks() {
+    long ticks = 0;
+    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(TASKS)) {
+      for (Path task : tasks) {
+        ticks += compilerTicks(task);
+      }
+    } catch (IOException | RuntimeException e) {
+      return 0; // Not Linux: the compilers' total time alone tells.
+    }
+    return ticks;
+  }
+
+  /** A thread's user and system ticks if it is a compiler thread ("C2 CompilerThread0"), or 0. */
+  private static long compilerTicks(Path task) {
+    String stat;
+    try {
+      stat = Files.readString(task.resolve("stat"));
+    } catch (IOException e) {
+      return 0; // The thread has ended.
+    }
+    // "tid (name) state ppid ...": utime and stime are the 14th and 15th fields.
+    int open = stat.indexOf('(');
+    int close = stat.lastIndexOf(')');
+    String name = stat.substring(open + 1, close);
+    if (!name.startsWith("C1 CompilerThr") && !name.startsWith("C2 CompilerThr")) {
+      return 0;
+    }
+    String[] fields = stat.substring(close + 2).split(" ");
+    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
   }
 
   private static CompilationMXBean compiler() {
