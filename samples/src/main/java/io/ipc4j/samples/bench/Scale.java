@@ -10,7 +10,7 @@ package io.ipc4j.samples.bench;
  */
 final class Scale {
   static final Scale FULL =
-      new Scale("full", 2_000, 12_000, 8_000, 50_000, 800, 500, 5_000, 10_000, 300, 4_000, 10_000);
+      new Scale("full", 2_000, 10_000, 8_000, 40_000, 800, 500, 5_000, 10_000, 200, 2_000, 10_000);
   static final Scale QUICK = new Scale("quick", 200, 1_000, 500, 2_000, 60, 15, 100, 50, 0, 0, 200);
 
   final String name;
@@ -61,12 +61,14 @@ final class Scale {
 
   /**
    * How long the client's compilers must have been idle before a warm-up may end, once it has
-   * reached its set count or time ({@link Warmup}); 0: no wait. With 200 ms, connect-rate turns
-   * still compiled for 100 to 700 ms of their measurement on a loaded machine.
+   * reached its set count or time ({@link Warmup}); 0: no wait.
    */
   final long quietNanos;
 
-  /** The longest a warm-up may last waiting for the compilers to go quiet. */
+  /**
+   * The longest a warm-up may last waiting for the compilers to go quiet; twice that for {@code
+   * connect-rate}, whose every step runs the most code.
+   */
   final long maxWarmupNanos;
 
   /** Connections held open at once by the idle scale workload ({@code --connections}). */

@@ -59,6 +59,12 @@ final class Warmup {
    * no compilation has finished for the scale's quiet time, stopping at its maximum.
    */
   static Warmup run(Scale scale, long minSteps, long minNanos, Step step) throws IOException {
+    return run(scale, minSteps, minNanos, scale.maxWarmupNanos, step);
+  }
+
+  /** As {@link #run(Scale, long, long, Step)}, for at most {@code maxNanos}. */
+  static Warmup run(Scale scale, long minSteps, long minNanos, long maxNanos, Step step)
+      throws IOException {
     long start = System.nanoTime();
     long compiled = compileMillis();
     long compiling = compilerTicks();
@@ -82,7 +88,7 @@ final class Warmup {
         continue;
       }
       boolean quiet = !watching || now - lastCompiled >= scale.quietNanos;
-      if (quiet || now - start >= scale.maxWarmupNanos) {
+      if (quiet || now - start >= maxNanos) {
         return new Warmup(now - start, quiet, compileMillis());
       }
     }
