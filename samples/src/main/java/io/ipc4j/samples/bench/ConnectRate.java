@@ -38,7 +38,7 @@ final class ConnectRate extends Workload {
             client.scale,
             client.scale.connectWarmup,
             0,
-            2 * client.scale.maxWarmupNanos,
+            3 * client.scale.maxWarmupNanos,
             () -> connection(client, endpoint, message, reply));
     long start = System.nanoTime();
     long count = 0;

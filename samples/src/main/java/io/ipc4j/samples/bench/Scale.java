@@ -10,7 +10,7 @@ package io.ipc4j.samples.bench;
  */
 final class Scale {
   static final Scale FULL =
-      new Scale("full", 2_000, 10_000, 8_000, 40_000, 800, 500, 10_000, 10_000, 200, 2_000, 10_000);
+      new Scale("full", 2_000, 10_000, 8_000, 40_000, 800, 500, 10_000, 10_000, 200, 1_200, 10_000);
   static final Scale QUICK = new Scale("quick", 200, 1_000, 500, 2_000, 60, 15, 100, 50, 0, 0, 200);
 
   final String name;
@@ -68,8 +68,10 @@ final class Scale {
   final long quietNanos;
 
   /**
-   * The longest a warm-up may last waiting for the compilers to go quiet; twice that for {@code
-   * connect-rate}, whose every step runs the most code.
+   * The longest a warm-up may last waiting for the compilers to go quiet; three times that for
+   * {@code connect-rate}, whose every step runs the most code (ipc4j's tcp client needed 2 to 3.2
+   * s). At 2 s the default run took 4 min 58 s on a loaded machine: ping-pong warm-ups alone took a
+   * minute.
    */
   final long maxWarmupNanos;
 
