@@ -111,25 +111,18 @@ final class Scale {
 
   /** This scale holding {@code n} idle connections instead of its default. */
   Scale withConnections(int n) {
-    return new Scale(
-        name,
-        pingPongWarmup,
-        pingPongCount,
-        pinnedWarmup,
-        pinnedCount,
-        measureNanos / 1_000_000,
-        datagramWarmupNanos / 1_000_000,
-        connectWarmup,
-        idleWarmup,
-        quietNanos / 1_000_000,
-        maxWarmupNanos / 1_000_000,
-        n);
+    return with(quietNanos / 1_000_000, maxWarmupNanos / 1_000_000, n);
   }
 
   /**
-   * This scale with warm-ups waiting {@code quietMillis} for the compilers, at most {@code max}.
+   * This scale with warm-ups waiting {@code quietMillis} for the compilers, at most {@code
+   * maxMillis} in all.
    */
   Scale withWarmupWait(long quietMillis, long maxMillis) {
+    return with(quietMillis, maxMillis, connections);
+  }
+
+  private Scale with(long quietMillis, long maxWarmupMillis, int connections) {
     return new Scale(
         name,
         pingPongWarmup,
@@ -141,7 +134,7 @@ final class Scale {
         connectWarmup,
         idleWarmup,
         quietMillis,
-        maxMillis,
+        maxWarmupMillis,
         connections);
   }
 
