@@ -65,12 +65,12 @@ final class Warmup {
   /** As {@link #run(Scale, long, long, Step)}, for at most {@code maxNanos}. */
   static Warmup run(Scale scale, long minSteps, long minNanos, long maxNanos, Step step)
       throws IOException {
+    boolean watching = COMPILER != null && scale.quietNanos > 0;
+    long compiled = watching ? compileMillis() : 0;
+    long compiling = watching ? compilerTicks() : 0;
     long start = System.nanoTime();
-    long compiled = compileMillis();
-    long compiling = compilerTicks();
     long lastCompiled = start;
     long nextLook = start + LOOK_NANOS;
-    boolean watching = COMPILER != null && scale.quietNanos > 0;
     for (long steps = 1; ; steps++) {
       step.run();
       long now = System.nanoTime();

@@ -25,7 +25,6 @@ class WarmupTest {
     Map<String, Double> figures = report(Warmup.run(Scale.QUICK, 1, 20_000_000, () -> steps++));
 
     assertTrue(figures.get("warmup_s") >= 0.02, figures.toString());
-    assertTrue(steps > 1, "steps: " + steps);
   }
 
   @Test
