@@ -63,8 +63,10 @@ class PlatformWorkersTest {
   void aWaitingWorkerRunsTheNextTaskUnderItsName() throws Exception {
     PlatformWorkers workers = new PlatformWorkers("idle", 4, LONG);
     Thread first = runOn(workers, "first");
-    await("the first worker to wait", () -> workers.idleCount() == 1);
-    assertEquals("idle", first.getName());
+    // A worker takes the idle name only once it is listed, so the name is what to wait for: the
+    // count is 1 a moment before the rename.
+    await("the first worker to wait", () -> first.getName().equals("idle"));
+    assertEquals(1, workers.idleCount());
 
     List<String> names = new ArrayList<>();
     CountDownLatch done = new CountDownLatch(1);
