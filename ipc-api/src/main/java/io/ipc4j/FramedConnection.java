@@ -184,51 +184,65 @@ final class FramedConnection implements MessageConnection, Drainable {
   public ByteBuffer receive() throws IOException {
     receiveLock.lock();
     try {
-      long length = readHeader();
-      if (length < 0) {
-        return null;
-      }
-      ByteBuffer message = ByteBuffer.allocate((int) Math.min(length, FIRST_CHUNK));
-      long missing = length;
-      while (missing > 0) {
-        if (!message.hasRemaining()) {
-          message = grow(message, (int) length);
-        }
-        missing -= readInto(message, missing, length);
-      }
-      return message.flip();
+      return receiveMessage();
+    } catch (CutByDrain e) {
+      return null;
     } finally {
       receiveLock.unlock();
     }
   }
 
+  private ByteBuffer receiveMessage() throws IOException {
+    long length = readHeader();
+    if (length < 0) {
+      return null;
+    }
+    ByteBuffer message = ByteBuffer.allocate((int) Math.min(length, FIRST_CHUNK));
+    long missing = length;
+    while (missing > 0) {
+      if (!message.hasRemaining()) {
+        message = grow(message, (int) length);
+      }
+      missing -= readInto(message, missing, length);
+    }
+    return message.flip();
+  }
+
   @Override
   public int receive(ByteBuffer dst) throws IOException {
+    int start = dst.position();
     receiveLock.lock();
     try {
-      long length = readHeader();
-      if (length < 0) {
-        return -1;
-      }
-      if (length > dst.remaining()) {
-        skip(length);
-        throw Messages.doesNotFit(length, dst.remaining(), stream.remoteEndpoint());
-      }
-      // Bound dst to the message rather than slicing it: no allocation per message.
-      int limit = dst.limit();
-      dst.limit(dst.position() + (int) length);
-      try {
-        long missing = length;
-        while (missing > 0) {
-          missing -= readInto(dst, missing, length);
-        }
-      } finally {
-        dst.limit(limit);
-      }
-      return (int) length;
+      return receiveInto(dst);
+    } catch (CutByDrain e) {
+      dst.position(start);
+      return -1;
     } finally {
       receiveLock.unlock();
     }
+  }
+
+  private int receiveInto(ByteBuffer dst) throws IOException {
+    long length = readHeader();
+    if (length < 0) {
+      return -1;
+    }
+    if (length > dst.remaining()) {
+      skip(length);
+      throw Messages.doesNotFit(length, dst.remaining(), stream.remoteEndpoint());
+    }
+    // Bound dst to the message rather than slicing it: no allocation per message.
+    int limit = dst.limit();
+    dst.limit(dst.position() + (int) length);
+    try {
+      long missing = length;
+      while (missing > 0) {
+        missing -= readInto(dst, missing, length);
+      }
+    } finally {
+      dst.limit(limit);
+    }
+    return (int) length;
   }
 
   /** Returns the next frame's length, or -1 at a clean end of stream. */
@@ -245,6 +259,9 @@ final class FramedConnection implements MessageConnection, Drainable {
       if (fill(atBoundary, headerAlone ? HEADER - in.remaining() : Integer.MAX_VALUE) < 0) {
         if (atBoundary) {
           return -1;
+        }
+        if (draining) {
+          throw new CutByDrain();
         }
         throw new EOFException(
             "connection closed inside a message header, "
@@ -353,7 +370,8 @@ final class FramedConnection implements MessageConnection, Drainable {
    * stream, and so does the next one to reach a boundary. Used by {@link IpcServer#close()}.
    *
    * <p>Only the input is shut down, never the whole connection: a read that raced with the drain
-   * and got a request still has its reply delivered.
+   * and got a request still has its reply delivered. One that got only part of a request reports
+   * the end of the conversation rather than a truncated message: the rest can no longer be read.
    */
   @Override
   public void drain() {
@@ -367,7 +385,28 @@ final class FramedConnection implements MessageConnection, Drainable {
     }
   }
 
+  /**
+   * A message cut short because a drain shut the input down while a read at a boundary was taking
+   * its first bytes ({@link #drain()} cannot tell such a read from a blocked one): the receive
+   * reports the end of the conversation, as it would had the drain come a moment earlier, and the
+   * peer, which gets no reply, sees the connection end.
+   */
+  @SuppressWarnings("serial")
+  private static final class CutByDrain extends EOFException {
+    CutByDrain() {
+      super(null);
+    }
+
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+      return this;
+    }
+  }
+
   private EOFException truncated(long missing, long length) {
+    if (draining) {
+      return new CutByDrain();
+    }
     return new EOFException(
         "connection closed inside a message of "
             + length

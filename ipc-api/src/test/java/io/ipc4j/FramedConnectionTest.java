@@ -261,6 +261,47 @@ class FramedConnectionTest {
         "bytes read straight into the destination: " + direct + " of " + (long) count * size);
   }
 
+  @Test
+  @Timeout(30)
+  void aMessageCutShortByADrainEndsTheConversationRatherThanFailingIt() throws Exception {
+    Pair p = pair(IpcOptions.DEFAULTS, Integer.MAX_VALUE);
+    // The header of a 10-byte message and its first 3 bytes: the receiver reads them, then waits.
+    p.socket.write(ByteBuffer.wrap(new byte[] {0, 0, 0, 10, 1, 2, 3}));
+    ByteBuffer dst = ByteBuffer.allocate(16);
+    CompletableFuture<Integer> received = new CompletableFuture<>();
+    background("receiver", () -> received.complete(p.receiver.receive(dst)));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (readBytes(p.receiverSocket) < 7) {
+      assertTrue(System.nanoTime() < deadline, "the receiver read the first bytes");
+      Thread.onSpinWait();
+    }
+    // Inside a message, not idle at a boundary: the drain only marks the connection, and then the
+    // rest of the message never comes.
+    p.receiver.drain();
+    p.socket.shutdownOutput();
+
+    assertEquals(-1, received.get(10, TimeUnit.SECONDS));
+    assertEquals(0, dst.position(), "nothing of the cut message is left in dst");
+  }
+
+  @Test
+  @Timeout(30)
+  void aMessageCutShortWithoutADrainIsStillATruncatedMessage() throws Exception {
+    Pair p = pair(IpcOptions.DEFAULTS, Integer.MAX_VALUE);
+    p.socket.write(ByteBuffer.wrap(new byte[] {0, 0, 0, 10, 1, 2, 3}));
+    p.socket.shutdownOutput();
+
+    java.io.EOFException e =
+        assertThrows(java.io.EOFException.class, () -> p.receiver.receive(ByteBuffer.allocate(16)));
+    assertTrue(e.getMessage().contains("inside a message of 10 bytes"), e.getMessage());
+  }
+
+  private static long readBytes(RecordingSocket socket) {
+    synchronized (socket.readInto) {
+      return socket.readInto.values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
   // --- fixture ---
 
   /** A framed sender over a recording socket and a framed receiver, over loopback TCP. */
