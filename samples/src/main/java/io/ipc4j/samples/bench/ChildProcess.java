@@ -92,6 +92,10 @@ final class ChildProcess implements AutoCloseable {
     return line;
   }
 
+  long pid() {
+    return process.pid();
+  }
+
   /** Writes {@code line} to its standard input. */
   void send(String line) throws IOException {
     process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));

@@ -3,15 +3,20 @@ package io.ipc4j.samples.bench;
 import java.io.BufferedReader;
 import java.io.IOException;
 
-/** What a workload's client side may use: its contestant, the scale, and the parent. */
+/**
+ * What a workload's client side may use: its contestant, the scale, the compilers its warm-ups wait
+ * for, and the parent.
+ */
 final class Client {
   final Contestant contestant;
   final Scale scale;
+  final Compilers compilers;
   private final BufferedReader parent;
 
-  Client(Contestant contestant, Scale scale, BufferedReader parent) {
+  Client(Contestant contestant, Scale scale, Compilers compilers, BufferedReader parent) {
     this.contestant = contestant;
     this.scale = scale;
+    this.compilers = compilers;
     this.parent = parent;
   }
 

@@ -36,6 +36,7 @@ final class ConnectRate extends Workload {
     Warmup warmup =
         Warmup.run(
             client.scale,
+            client.compilers,
             client.scale.connectWarmup,
             0,
             3 * client.scale.maxWarmupNanos,

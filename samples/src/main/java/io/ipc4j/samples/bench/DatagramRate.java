@@ -61,7 +61,11 @@ final class DatagramRate extends Workload {
     try {
       warmup =
           Warmup.run(
-              client.scale, 0, client.scale.datagramWarmupNanos, () -> chunk(link[0], message));
+              client.scale,
+              client.compilers,
+              0,
+              client.scale.datagramWarmupNanos,
+              () -> chunk(link[0], message));
       ask(client, endpoint, link, 1);
       long start = System.nanoTime();
       count = burst(link[0], message, client.scale.measureNanos);

@@ -117,7 +117,7 @@ final class IdleScale extends Workload {
     int n = turn.scale.connections;
     try (ServerProcess server =
         turn.startServer(List.of("-Xmx" + HEAP, "-Xmn" + YOUNG), Service.ECHO, n)) {
-      turn.send(turn.endpointOf(server));
+      turn.send(server);
       turn.expect("holding " + n);
       Map<String, Double> memory = server.measure();
       turn.go();

@@ -26,9 +26,10 @@ import java.util.stream.Collectors;
  *       measured rss_kib=N rss_before_kib=N heap_kib=N threads=N}; stops when its standard input
  *       ends.
  *   <li>{@code client CONTESTANT SCALE CONNECTIONS}: for each line {@code WORKLOAD TRANSPORT
- *       ENDPOINT} on its standard input, runs that workload and prints {@code result WORKLOAD
- *       TRANSPORT name=value...}; stops when its standard input ends. Taking orders one at a time
- *       lets the bench alternate the contestants workload by workload.
+ *       ENDPOINT SERVER_PID} on its standard input, runs that workload against the server process
+ *       {@code SERVER_PID} (whose compilers its warm-ups wait for too) and prints {@code result
+ *       WORKLOAD TRANSPORT name=value...}; stops when its standard input ends. Taking orders one at
+ *       a time lets the bench alternate the contestants workload by workload.
  * </ul>
  */
 public final class Peer {
@@ -108,10 +109,14 @@ public final class Peer {
   private static void client(Contestant contestant, Scale scale) throws IOException {
     BufferedReader orders =
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-    Client client = new Client(contestant, scale, orders);
     for (String order; (order = orders.readLine()) != null; ) {
       String[] f = order.split(" ");
+      if (f.length != 4) {
+        throw new IOException("expected WORKLOAD TRANSPORT ENDPOINT SERVER_PID, got: " + order);
+      }
       Workload workload = Workloads.of(f[0]);
+      Compilers compilers = Compilers.of(Long.parseLong(f[3]));
+      Client client = new Client(contestant, scale, compilers, orders);
       Map<String, Double> figures = workload.run(client, f[2]);
       System.out.printf(
           "result %s %s %s%n",

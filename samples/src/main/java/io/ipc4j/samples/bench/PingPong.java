@@ -67,7 +67,13 @@ final class PingPong extends Workload {
     Warmup warmup;
     try {
       // Timed and recorded as measured round trips are, so that recording is compiled too.
-      warmup = Warmup.run(client.scale, warmupCount, 0, () -> record(histogram, echoes.next()));
+      warmup =
+          Warmup.run(
+              client.scale,
+              client.compilers,
+              warmupCount,
+              0,
+              () -> record(histogram, echoes.next()));
       histogram.reset();
       for (int i = 0; i < count; i++) {
         record(histogram, echoes.next());

@@ -68,6 +68,11 @@ final class ServerProcess implements AutoCloseable {
     return Turn.figures(process.nextLine(Round.START_SECONDS), "measured", 1);
   }
 
+  /** Its process id, by which a client watches its compilers ({@link Compilers}). */
+  long pid() {
+    return process.pid();
+  }
+
   /** Ends its standard input and waits for it to exit with 0. */
   void finish() throws IOException, InterruptedException {
     process.finish(Round.START_SECONDS);

@@ -73,6 +73,7 @@ final class Streaming extends Workload {
       warmup =
           Warmup.run(
               client.scale,
+              client.compilers,
               0,
               client.scale.warmupNanos(),
               () -> batch(link, messages, ack, end, batch));

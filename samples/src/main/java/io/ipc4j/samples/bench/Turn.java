@@ -35,24 +35,24 @@ final class Turn {
     this.round = round;
   }
 
-  /** The endpoint of the workload's service on this transport, on the setting's server. */
-  String endpoint() {
-    return endpointOf(server);
+  /** The setting's server. */
+  ServerProcess server() {
+    return server;
   }
 
-  String endpointOf(ServerProcess s) {
+  private String endpointOf(ServerProcess s) {
     return s.endpoint(workload.service, transport);
   }
 
-  /** Has the client run the workload on {@code endpoint} and returns its figures. */
-  Map<String, Double> order(String endpoint) throws IOException, InterruptedException {
-    send(endpoint);
+  /** Has the client run the workload against {@code s} and returns its figures. */
+  Map<String, Double> order(ServerProcess s) throws IOException, InterruptedException {
+    send(s);
     return result();
   }
 
-  /** Tells the client to run the workload on {@code endpoint}. */
-  void send(String endpoint) throws IOException {
-    client.send(workload.label + " " + transport + " " + endpoint);
+  /** Tells the client to run the workload against {@code s}. */
+  void send(ServerProcess s) throws IOException {
+    client.send(workload.label + " " + transport + " " + endpointOf(s) + " " + s.pid());
   }
 
   /** Fails unless the client's next line is {@code line}. */

@@ -62,7 +62,7 @@ abstract class Workload {
 
   /** The parent's side of one turn: by default, one order to the contestant's client. */
   Map<String, Double> turn(Turn turn) throws IOException, InterruptedException {
-    return turn.order(turn.endpoint());
+    return turn.order(turn.server());
   }
 
   @Override

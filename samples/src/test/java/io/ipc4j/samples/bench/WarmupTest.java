@@ -10,11 +10,13 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(60)
 class WarmupTest {
+  private static final Compilers SELF = Compilers.of(0);
+
   private long steps;
 
   @Test
   void withoutWaitingRunsExactlyTheMinimumSteps() throws Exception {
-    Map<String, Double> figures = report(Warmup.run(Scale.QUICK, 5, 0, () -> steps++));
+    Map<String, Double> figures = report(Warmup.run(Scale.QUICK, SELF, 5, 0, () -> steps++));
 
     assertEquals(5, steps);
     assertEquals(1.0, figures.get("warmup_quiet"));
@@ -22,7 +24,8 @@ class WarmupTest {
 
   @Test
   void runsForAtLeastTheMinimumTime() throws Exception {
-    Map<String, Double> figures = report(Warmup.run(Scale.QUICK, 1, 20_000_000, () -> steps++));
+    Map<String, Double> figures =
+        report(Warmup.run(Scale.QUICK, SELF, 1, 20_000_000, () -> steps++));
 
     assertTrue(figures.get("warmup_s") >= 0.02, figures.toString());
   }
@@ -32,7 +35,7 @@ class WarmupTest {
     // Quiet for 10 minutes within a warm-up of at most 100 ms: never.
     Scale scale = Scale.QUICK.withWarmupWait(600_000, 100);
 
-    Map<String, Double> figures = report(Warmup.run(scale, 1, 0, () -> steps++));
+    Map<String, Double> figures = report(Warmup.run(scale, SELF, 1, 0, () -> steps++));
 
     double seconds = figures.get("warmup_s");
     assertTrue(seconds >= 0.1 && seconds < 30, "warm-up of " + seconds + " s");
@@ -43,7 +46,7 @@ class WarmupTest {
   void endsOnceTheCompilersHaveBeenQuiet() throws Exception {
     Scale scale = Scale.QUICK.withWarmupWait(50, 50_000);
 
-    Map<String, Double> figures = report(Warmup.run(scale, 1, 0, () -> steps++));
+    Map<String, Double> figures = report(Warmup.run(scale, SELF, 1, 0, () -> steps++));
 
     assertEquals(1.0, figures.get("warmup_quiet"));
     assertTrue(figures.get("warmup_s") >= 0.05, figures.toString());
