@@ -16,7 +16,10 @@ public enum Capability {
   PEER_CREDENTIALS,
   /** The process id of the peer is known ({@link PeerCredentials#pid()}). */
   PEER_PID,
-  /** Open file descriptors can be sent with a message. */
+  /**
+   * Open file descriptors can be sent with a message, and received where asked for ({@link
+   * StandardIpcOptions#RECEIVE_DESCRIPTORS}).
+   */
   FILE_DESCRIPTORS,
   /** Linux abstract socket names ({@code unix:@name}) can be bound and connected. */
   ABSTRACT_NAMESPACE,

@@ -15,14 +15,17 @@ import java.util.List;
  * try (FileInputStream in = new FileInputStream(file)) {
  *   fds.send(ByteBuffer.wrap(name), in.getFD());
  * }
- * // the other process:
+ * // the other process, whose connection (or server) was opened to receive them:
+ * //   IpcOptions.of(StandardIpcOptions.RECEIVE_DESCRIPTORS, true)
  * ByteBuffer m = connection.receive();
  * List<FileDescriptor> received = fds.receivedDescriptors();
  * new FileInputStream(received.get(0)).readAllBytes();
  * }</pre>
  *
- * <p>The receiver owns the descriptors it receives and must close them (for example through the
- * stream that wraps them).
+ * <p>Only a connection opened with {@link StandardIpcOptions#RECEIVE_DESCRIPTORS} receives
+ * descriptors (the receiving side's {@link Ipc#connect}, listener or server); on any other, the
+ * kernel closes those a peer sends. The receiver owns the descriptors it receives and must close
+ * them (for example through the stream that wraps them).
  */
 public interface DescriptorPassing {
   /**
@@ -37,6 +40,9 @@ public interface DescriptorPassing {
    * The descriptors that came with the message most recently received on this connection (by this
    * thread's last receive), now owned by the caller; empty if none came. Each call returns them
    * once.
+   *
+   * @throws IllegalStateException if the connection was not opened with {@link
+   *     StandardIpcOptions#RECEIVE_DESCRIPTORS}
    */
   List<FileDescriptor> receivedDescriptors();
 }

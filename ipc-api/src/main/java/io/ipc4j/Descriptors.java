@@ -17,10 +17,12 @@ final class Descriptors implements DescriptorPassing {
 
   private final DescriptorChannel channel;
   private final Sender sender;
+  private final Endpoint peer;
 
-  Descriptors(DescriptorChannel channel, Sender sender) {
+  Descriptors(DescriptorChannel channel, Sender sender, Endpoint peer) {
     this.channel = channel;
     this.sender = sender;
+    this.peer = peer;
   }
 
   @Override
@@ -41,6 +43,13 @@ final class Descriptors implements DescriptorPassing {
 
   @Override
   public List<FileDescriptor> receivedDescriptors() {
+    if (!channel.receivesDescriptors()) {
+      throw new IllegalStateException(
+          "this connection does not receive file descriptors; the kernel closed any it was sent"
+              + " (expected: StandardIpcOptions.RECEIVE_DESCRIPTORS set to true when it was"
+              + " opened): "
+              + peer);
+    }
     return List.of(channel.takeReceived());
   }
 }

@@ -167,7 +167,8 @@ final class SocketConnection implements StreamConnection {
     if (type == DescriptorPassing.class) {
       return socket
           .unwrap(DescriptorChannel.class)
-          .map(channel -> type.cast(new Descriptors(channel, this::write)));
+          .map(
+              channel -> type.cast(new Descriptors(channel, this::write, socket.remoteEndpoint())));
     }
     return type.isInstance(this) ? Optional.of(type.cast(this)) : socket.unwrap(type);
   }

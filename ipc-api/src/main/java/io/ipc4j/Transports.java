@@ -45,7 +45,7 @@ final class Transports {
                 + endpoint,
             null);
       }
-      String why = whyNot(p, endpoint);
+      String why = whyNot(p, endpoint, options);
       if (why != null) {
         throw new TransportUnavailableException(
             scheme,
@@ -57,14 +57,14 @@ final class Transports {
     // Highest priority first, and no further: a provider is probed (which may load native
     // code) only when every one above it cannot serve the endpoint.
     for (TransportProvider p : BY_PRIORITY) {
-      if (whyNot(p, endpoint) == null) {
+      if (whyNot(p, endpoint, options) == null) {
         return p;
       }
     }
     List<String> found = new ArrayList<>();
     Throwable cause = null;
     for (TransportProvider p : PROVIDERS) {
-      found.add(p.name() + ": " + whyNot(p, endpoint));
+      found.add(p.name() + ": " + whyNot(p, endpoint, options));
       if (cause == null && p.schemes().contains(scheme)) {
         cause = p.unavailabilityCause().orElse(null);
       }
@@ -138,7 +138,8 @@ final class Transports {
   }
 
   /** Why {@code p} cannot serve {@code endpoint}, or null if it can. */
-  private static String whyNot(TransportProvider p, Endpoint endpoint) {
+  /** Why {@code p} cannot serve {@code endpoint} with {@code options}; null if it can. */
+  private static String whyNot(TransportProvider p, Endpoint endpoint, IpcOptions options) {
     if (!p.schemes().contains(endpoint.scheme())) {
       return "serves "
           + String.join(", ", p.schemes().stream().sorted().collect(Collectors.toList()))
@@ -153,6 +154,10 @@ final class Transports {
       return endpoint.isAbstract()
           ? "does not support abstract names"
           : "does not support this endpoint";
+    }
+    if (options.get(StandardIpcOptions.RECEIVE_DESCRIPTORS)
+        && !p.capabilities(endpoint.scheme()).contains(Capability.FILE_DESCRIPTORS)) {
+      return "passes no file descriptors over " + endpoint.scheme() + " (receiveDescriptors=true)";
     }
     return null;
   }

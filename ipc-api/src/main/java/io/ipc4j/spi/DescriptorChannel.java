@@ -21,4 +21,11 @@ public interface DescriptorChannel {
    * caller owns them.
    */
   FileDescriptor[] takeReceived();
+
+  /**
+   * Whether this socket receives descriptors: opened with {@link
+   * io.ipc4j.StandardIpcOptions#RECEIVE_DESCRIPTORS} on. If not, the kernel closes those a peer
+   * sends, and {@link #takeReceived()} has none.
+   */
+  boolean receivesDescriptors();
 }

@@ -21,17 +21,24 @@ final class JunixsocketPacketAcceptor implements PacketAcceptor {
   private final AFUNIXDatagramSocket socket;
   private final Endpoint endpoint;
   private final UnixSocketFile file;
+  private final boolean receiveDescriptors;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   /**
    * @param socket the bound, listening socket
    * @param endpoint the endpoint to report
    * @param file the socket file to delete on close, or null
+   * @param receiveDescriptors whether accepted sockets receive file descriptors
    */
-  JunixsocketPacketAcceptor(AFUNIXDatagramSocket socket, Endpoint endpoint, UnixSocketFile file) {
+  JunixsocketPacketAcceptor(
+      AFUNIXDatagramSocket socket,
+      Endpoint endpoint,
+      UnixSocketFile file,
+      boolean receiveDescriptors) {
     this.socket = socket;
     this.endpoint = endpoint;
     this.file = file;
+    this.receiveDescriptors = receiveDescriptors;
   }
 
   @Override
@@ -65,7 +72,8 @@ final class JunixsocketPacketAcceptor implements PacketAcceptor {
       return new JunixsocketPacketSocket(
           accepted,
           endpoint,
-          UnixAddresses.endpointOf(endpoint.scheme(), accepted.getRemoteSocketAddress()));
+          UnixAddresses.endpointOf(endpoint.scheme(), accepted.getRemoteSocketAddress()),
+          receiveDescriptors);
     } catch (IOException | RuntimeException e) {
       accepted.close();
       throw e;

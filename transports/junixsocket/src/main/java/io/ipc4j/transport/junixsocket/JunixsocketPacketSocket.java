@@ -57,7 +57,11 @@ final class JunixsocketPacketSocket implements PacketSocket, DescriptorChannel {
   private volatile boolean ended;
   private volatile Optional<PeerCredentials> credentials;
 
-  JunixsocketPacketSocket(AFUNIXDatagramSocket socket, Endpoint local, Endpoint remote)
+  /**
+   * {@code receiveDescriptors}: whether it receives file descriptors ({@link PassedDescriptors}).
+   */
+  JunixsocketPacketSocket(
+      AFUNIXDatagramSocket socket, Endpoint local, Endpoint remote, boolean receiveDescriptors)
       throws IOException {
     this.socket = socket;
     this.channel = socket.getChannel();
@@ -65,7 +69,7 @@ final class JunixsocketPacketSocket implements PacketSocket, DescriptorChannel {
     this.remote = remote;
     this.shutdown = new PacketShutdown(socket.getFileDescriptor());
     this.maxPacketSize = maxSize(socket);
-    this.descriptors = new PassedDescriptors(channel, remote);
+    this.descriptors = new PassedDescriptors(channel, remote, receiveDescriptors);
   }
 
   /** The largest packet or datagram Linux takes in one send on {@code socket}. */
@@ -203,6 +207,11 @@ final class JunixsocketPacketSocket implements PacketSocket, DescriptorChannel {
   @Override
   public FileDescriptor[] takeReceived() {
     return descriptors.take();
+  }
+
+  @Override
+  public boolean receivesDescriptors() {
+    return descriptors.receiving();
   }
 
   /**

@@ -22,6 +22,7 @@ final class JunixsocketStreamAcceptor implements StreamAcceptor {
   private final AFUNIXServerSocketChannel bound;
   private final Endpoint endpoint;
   private final UnixSocketFile file;
+  private final boolean receiveDescriptors;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   /**
@@ -30,16 +31,19 @@ final class JunixsocketStreamAcceptor implements StreamAcceptor {
    *     descriptor (closed last: junixsocket's close shuts the shared socket down); else null
    * @param endpoint the endpoint to report
    * @param file the socket file to delete on close, or null
+   * @param receiveDescriptors whether accepted sockets receive file descriptors
    */
   JunixsocketStreamAcceptor(
       AFUNIXServerSocketChannel channel,
       AFUNIXServerSocketChannel bound,
       Endpoint endpoint,
-      UnixSocketFile file) {
+      UnixSocketFile file,
+      boolean receiveDescriptors) {
     this.channel = channel;
     this.bound = bound;
     this.endpoint = endpoint;
     this.file = file;
+    this.receiveDescriptors = receiveDescriptors;
   }
 
   @Override
@@ -71,7 +75,8 @@ final class JunixsocketStreamAcceptor implements StreamAcceptor {
       return new JunixsocketStreamSocket(
           accepted,
           endpoint,
-          UnixAddresses.endpointOf(endpoint.scheme(), accepted.getRemoteAddress()));
+          UnixAddresses.endpointOf(endpoint.scheme(), accepted.getRemoteAddress()),
+          receiveDescriptors);
     } catch (IOException | RuntimeException e) {
       accepted.close();
       throw e;

@@ -46,11 +46,15 @@ final class JunixsocketStreamSocket implements StreamSocket, DescriptorChannel {
   private volatile Optional<PeerCredentials> credentials;
   private final PassedDescriptors descriptors;
 
-  JunixsocketStreamSocket(AFUNIXSocketChannel channel, Endpoint local, Endpoint remote) {
+  /**
+   * {@code receiveDescriptors}: whether it receives file descriptors ({@link PassedDescriptors}).
+   */
+  JunixsocketStreamSocket(
+      AFUNIXSocketChannel channel, Endpoint local, Endpoint remote, boolean receiveDescriptors) {
     this.channel = channel;
     this.local = local;
     this.remote = remote;
-    this.descriptors = new PassedDescriptors(channel, remote);
+    this.descriptors = new PassedDescriptors(channel, remote, receiveDescriptors);
   }
 
   @Override
@@ -200,6 +204,11 @@ final class JunixsocketStreamSocket implements StreamSocket, DescriptorChannel {
   @Override
   public FileDescriptor[] takeReceived() {
     return descriptors.take();
+  }
+
+  @Override
+  public boolean receivesDescriptors() {
+    return descriptors.receiving();
   }
 
   /**

@@ -232,7 +232,8 @@ public final class JunixsocketTransportProvider implements TransportProvider {
       return new JunixsocketStreamSocket(
           channel,
           UnixAddresses.endpointOf(endpoint.scheme(), channel.getLocalAddress()),
-          endpoint);
+          endpoint,
+          options.get(StandardIpcOptions.RECEIVE_DESCRIPTORS));
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;
@@ -296,12 +297,13 @@ public final class JunixsocketTransportProvider implements TransportProvider {
   public StreamAcceptor listen(Endpoint endpoint, IpcOptions options) throws IOException {
     requireServed(endpoint, UNIX);
     int backlog = options.get(StandardIpcOptions.BACKLOG);
+    boolean receiveDescriptors = options.get(StandardIpcOptions.RECEIVE_DESCRIPTORS);
     AFUNIXSocketAddress abstractAddress = endpoint.isAbstract() ? UnixAddresses.of(endpoint) : null;
     AFUNIXServerSocketChannel bound = openServerChannel();
     try {
       if (abstractAddress != null) {
         bindAbstract(bound, endpoint, abstractAddress, backlog);
-        return new JunixsocketStreamAcceptor(bound, null, endpoint, null);
+        return new JunixsocketStreamAcceptor(bound, null, endpoint, null, receiveDescriptors);
       }
       UnixSocketFile file =
           UnixSocketFile.bind(
@@ -309,7 +311,8 @@ public final class JunixsocketTransportProvider implements TransportProvider {
               options.get(StandardIpcOptions.SOCKET_FILE_PERMISSIONS),
               path -> bindPath(bound, endpoint, path, backlog));
       try {
-        return new JunixsocketStreamAcceptor(acceptingChannel(bound), bound, endpoint, file);
+        return new JunixsocketStreamAcceptor(
+            acceptingChannel(bound), bound, endpoint, file, receiveDescriptors);
       } catch (IOException | RuntimeException e) {
         try {
           file.deleteIfOwned();
@@ -568,12 +571,13 @@ public final class JunixsocketTransportProvider implements TransportProvider {
   public PacketAcceptor listenPacket(Endpoint local, IpcOptions options) throws IOException {
     requireServed(local, UNIXPACKET);
     int backlog = options.get(StandardIpcOptions.BACKLOG);
+    boolean receiveDescriptors = options.get(StandardIpcOptions.RECEIVE_DESCRIPTORS);
     AFUNIXDatagramSocket socket = openPacketSocket();
     try {
       if (local.isAbstract()) {
         bindAbstract(socket, local, UnixAddresses.of(local));
         socket.listen(backlog);
-        return new JunixsocketPacketAcceptor(socket, local, null);
+        return new JunixsocketPacketAcceptor(socket, local, null, receiveDescriptors);
       }
       UnixSocketFile file =
           UnixSocketFile.bind(
@@ -581,7 +585,7 @@ public final class JunixsocketTransportProvider implements TransportProvider {
               options.get(StandardIpcOptions.SOCKET_FILE_PERMISSIONS),
               path -> bindPath(socket, local, path, backlog));
       try {
-        return new JunixsocketPacketAcceptor(socket, local, file);
+        return new JunixsocketPacketAcceptor(socket, local, file, receiveDescriptors);
       } catch (RuntimeException e) {
         deleteAfterFailure(file, e);
         throw e;
@@ -623,7 +627,10 @@ public final class JunixsocketTransportProvider implements TransportProvider {
         throw failure;
       }
       return new JunixsocketPacketSocket(
-          socket, UnixAddresses.endpointOf(UNIXPACKET, socket.getLocalSocketAddress()), remote);
+          socket,
+          UnixAddresses.endpointOf(UNIXPACKET, socket.getLocalSocketAddress()),
+          remote,
+          options.get(StandardIpcOptions.RECEIVE_DESCRIPTORS));
     } catch (IOException | RuntimeException e) {
       socket.close();
       throw e;

@@ -28,8 +28,12 @@ import org.slf4j.LoggerFactory;
  *       The caller gets duplicates instead, and the originals are closed at once.
  * </ul>
  *
- * <p>Since any peer can send descriptors, at most {@value #MAX_UNCLAIMED} are kept for the caller;
- * older ones are closed (and reported) rather than let a peer exhaust this process's descriptors.
+ * <p>Descriptors are received only where asked for ({@link
+ * io.ipc4j.StandardIpcOptions#RECEIVE_DESCRIPTORS}): elsewhere reads leave no room for them, so the
+ * kernel closes any a peer sends, and a read is a plain {@code recv} rather than a {@code recvmsg}
+ * with a control buffer. Since any peer can send descriptors, at most {@value #MAX_UNCLAIMED} are
+ * kept for the caller; older ones are closed (and reported) rather than let a peer exhaust this
+ * process's descriptors.
  */
 final class PassedDescriptors {
   private static final Logger log = LoggerFactory.getLogger(PassedDescriptors.class);
@@ -46,14 +50,26 @@ final class PassedDescriptors {
 
   private final AFUNIXSocketExtensions channel;
   private final Endpoint peer;
+  private final boolean receiving;
   private final AtomicReference<FileDescriptor[]> outbound = new AtomicReference<>();
   private final ArrayDeque<FileDescriptor> unclaimed = new ArrayDeque<>();
 
-  /** Enables receiving descriptors on {@code channel}, a socket connected to {@code peer}. */
-  PassedDescriptors(AFUNIXSocketExtensions channel, Endpoint peer) {
+  /**
+   * The descriptors of {@code channel}, a socket connected to {@code peer}; if {@code receiving},
+   * enables receiving them.
+   */
+  PassedDescriptors(AFUNIXSocketExtensions channel, Endpoint peer, boolean receiving) {
     this.channel = channel;
     this.peer = peer;
-    channel.setAncillaryReceiveBufferSize(RECEIVE_BUFFER);
+    this.receiving = receiving;
+    if (receiving) {
+      channel.setAncillaryReceiveBufferSize(RECEIVE_BUFFER);
+    }
+  }
+
+  /** Whether descriptors are received: see the class comment. */
+  boolean receiving() {
+    return receiving;
   }
 
   /**
@@ -91,6 +107,9 @@ final class PassedDescriptors {
 
   /** Keeps the descriptors the last read received, if any, for {@link #take()}. */
   void afterRead() throws IOException {
+    if (!receiving) {
+      return;
+    }
     FileDescriptor[] received = channel.getReceivedFileDescriptors();
     if (received == null || received.length == 0) {
       return;

@@ -19,7 +19,7 @@ final class DescriptorChild {
   private DescriptorChild() {}
 
   public static void main(String[] args) throws Exception {
-    try (MessageConnection c = Ipc.connectMessages(args[0], TestEndpoints.JUNIXSOCKET)) {
+    try (MessageConnection c = Ipc.connectMessages(args[0], TestEndpoints.RECEIVING)) {
       DescriptorPassing passing = c.unwrap(DescriptorPassing.class).orElseThrow();
       ByteBuffer message = c.receive();
       List<FileDescriptor> received = passing.receivedDescriptors();

@@ -14,6 +14,8 @@ import io.ipc4j.Ipc;
 import io.ipc4j.IpcOptions;
 import io.ipc4j.Listener;
 import io.ipc4j.MessageConnection;
+import io.ipc4j.StandardIpcOptions;
+import io.ipc4j.TransportUnavailableException;
 import io.ipc4j.spi.DescriptorChannel;
 import io.ipc4j.spi.PacketAcceptor;
 import io.ipc4j.spi.PacketSocket;
@@ -34,6 +36,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.newsclub.net.unix.AFUNIXSocketChannel;
+import org.newsclub.net.unix.AFUNIXSocketPair;
 
 /**
  * File descriptors passed over {@code unix} and {@code unixpacket}: at the SPI, through {@link
@@ -107,18 +111,25 @@ class JunixsocketDescriptorPassingTest {
     };
   }
 
-  /** A client and the server side of a connection on a fresh abstract name of {@code scheme}. */
+  /**
+   * A client and the server side of a connection on a fresh abstract name of {@code scheme}, both
+   * receiving descriptors.
+   */
   private Side[] connect(String scheme) throws IOException {
+    return connect(scheme, TestEndpoints.RECEIVING);
+  }
+
+  /** As {@link #connect(String)}, both sides opened with {@code options}. */
+  private Side[] connect(String scheme, IpcOptions options) throws IOException {
     Endpoint endpoint = TestEndpoints.newAbstractEndpoint().withScheme(scheme);
     connected = endpoint;
     if (scheme.equals("unix")) {
-      StreamAcceptor acceptor = fixture.closeAfter(provider.listen(endpoint, IpcOptions.DEFAULTS));
-      Side client = fixture.closeAfter(side(provider.connect(endpoint, IpcOptions.DEFAULTS)));
+      StreamAcceptor acceptor = fixture.closeAfter(provider.listen(endpoint, options));
+      Side client = fixture.closeAfter(side(provider.connect(endpoint, options)));
       return new Side[] {client, fixture.closeAfter(side(acceptor.accept()))};
     }
-    PacketAcceptor acceptor =
-        fixture.closeAfter(provider.listenPacket(endpoint, IpcOptions.DEFAULTS));
-    Side client = fixture.closeAfter(side(provider.connectPacket(endpoint, IpcOptions.DEFAULTS)));
+    PacketAcceptor acceptor = fixture.closeAfter(provider.listenPacket(endpoint, options));
+    Side client = fixture.closeAfter(side(provider.connectPacket(endpoint, options)));
     return new Side[] {client, fixture.closeAfter(side(acceptor.accept()))};
   }
 
@@ -237,7 +248,7 @@ class JunixsocketDescriptorPassingTest {
   void descriptorPassingThroughTheApi(String scheme) throws Exception {
     Endpoint endpoint = TestEndpoints.newAbstractEndpoint().withScheme(scheme);
     Listener<MessageConnection> listener =
-        fixture.closeAfter(Ipc.listenMessages(endpoint, TestEndpoints.JUNIXSOCKET));
+        fixture.closeAfter(Ipc.listenMessages(endpoint, TestEndpoints.RECEIVING));
     MessageConnection client =
         fixture.closeAfter(Ipc.connectMessages(endpoint, TestEndpoints.JUNIXSOCKET));
     MessageConnection server = fixture.closeAfter(listener.accept());
@@ -311,6 +322,100 @@ class JunixsocketDescriptorPassingTest {
     } catch (Exception ignored) {
       // best effort: the test fails on its own
     }
+  }
+
+  /**
+   * Without {@code RECEIVE_DESCRIPTORS} the receiver gets the message and no descriptor, and the
+   * kernel closes what was sent: the socket passed is closed here once its sender closes its copy,
+   * which its other end sees as the end of the stream. Had the receiver kept a copy (as one opened
+   * to receive does until it is taken), that read would time out.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"unix", "unixpacket"})
+  void aSocketNotReceivingGetsNoDescriptorsAndTheKernelClosesThem(String scheme) throws Exception {
+    Side[] pair = connect(scheme, TestEndpoints.JUNIXSOCKET);
+    assertFalse(pair[1].descriptors().receivesDescriptors());
+    try (AFUNIXSocketPair<AFUNIXSocketChannel> witness = AFUNIXSocketPair.open()) {
+      pair[0].descriptors().attachToNextWrite(witness.getSocket2().getFileDescriptor());
+      pair[0].sendByte((byte) 9);
+      assertEquals(9, pair[1].receiveByte());
+      assertArrayEquals(new FileDescriptor[0], pair[1].descriptors().takeReceived());
+
+      witness.getSocket2().close();
+      witness.getSocket1().socket().setSoTimeout(10_000);
+      assertEquals(-1, witness.getSocket1().socket().getInputStream().read());
+    }
+  }
+
+  /** Asking a connection not opened to receive descriptors for them says which option it lacks. */
+  @Test
+  void takingDescriptorsFromAConnectionNotReceivingThemIsAClearError() throws Exception {
+    Endpoint endpoint = TestEndpoints.newAbstractEndpoint().withScheme("unixpacket");
+    Listener<MessageConnection> listener =
+        fixture.closeAfter(Ipc.listenMessages(endpoint, TestEndpoints.JUNIXSOCKET));
+    MessageConnection client =
+        fixture.closeAfter(Ipc.connectMessages(endpoint, TestEndpoints.JUNIXSOCKET));
+    MessageConnection server = fixture.closeAfter(listener.accept());
+    Path file = newFile("not wanted");
+    try (FileInputStream in = new FileInputStream(file.toFile())) {
+      client
+          .unwrap(DescriptorPassing.class)
+          .orElseThrow()
+          .send(ByteBuffer.wrap("a file".getBytes(UTF_8)), in.getFD());
+    }
+    assertEquals("a file", UTF_8.decode(server.receive()).toString());
+
+    DescriptorPassing receiving = server.unwrap(DescriptorPassing.class).orElseThrow();
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, receiving::receivedDescriptors);
+    assertTrue(
+        e.getMessage().startsWith("this connection does not receive file descriptors"),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("RECEIVE_DESCRIPTORS set to true"), e.getMessage());
+    assertTrue(e.getMessage().endsWith(server.remoteEndpoint().toString()), e.getMessage());
+  }
+
+  /**
+   * Asking to receive descriptors over a {@code unix} path, which the JDK's provider serves by
+   * default, picks junixsocket, which can.
+   */
+  @Test
+  void receivingDescriptorsOverAUnixPathPicksAProviderThatCan() throws Exception {
+    Endpoint endpoint = Endpoint.unix(fixture.newDirectory().resolve("s"));
+    IpcOptions receiving = IpcOptions.of(StandardIpcOptions.RECEIVE_DESCRIPTORS, true);
+    Listener<MessageConnection> listener =
+        fixture.closeAfter(Ipc.listenMessages(endpoint, receiving));
+    MessageConnection client = fixture.closeAfter(Ipc.connectMessages(endpoint, receiving));
+    MessageConnection server = fixture.closeAfter(listener.accept());
+    Path file = newFile("over a path");
+    try (FileInputStream in = new FileInputStream(file.toFile())) {
+      client
+          .unwrap(DescriptorPassing.class)
+          .orElseThrow()
+          .send(ByteBuffer.wrap("a file".getBytes(UTF_8)), in.getFD());
+    }
+    assertEquals("a file", UTF_8.decode(server.receive()).toString());
+
+    List<FileDescriptor> fds =
+        server.unwrap(DescriptorPassing.class).orElseThrow().receivedDescriptors();
+    assertEquals(1, fds.size());
+    assertEquals("over a path", read(fds.get(0)));
+  }
+
+  /** Where no provider can pass descriptors, asking to receive them is refused up front. */
+  @Test
+  void receivingDescriptorsWhereNoProviderCanIsRefused() {
+    IpcOptions receiving = IpcOptions.of(StandardIpcOptions.RECEIVE_DESCRIPTORS, true);
+
+    TransportUnavailableException e =
+        assertThrows(
+            TransportUnavailableException.class,
+            () -> Ipc.connectMessages("tcp://127.0.0.1:9", receiving));
+
+    assertTrue(
+        e.getMessage()
+            .contains("jdk: passes no file descriptors over tcp (receiveDescriptors=true)"),
+        e.getMessage());
   }
 
   @Test

@@ -12,6 +12,10 @@ final class TestEndpoints {
   /** Options that force this transport. */
   static final IpcOptions JUNIXSOCKET = IpcOptions.of(StandardIpcOptions.PROVIDER, "junixsocket");
 
+  /** This transport, receiving file descriptors. */
+  static final IpcOptions RECEIVING =
+      JUNIXSOCKET.with(StandardIpcOptions.RECEIVE_DESCRIPTORS, true);
+
   private TestEndpoints() {}
 
   /** An abstract name no other test (nor another run of this JVM's tests) uses. */
