@@ -356,14 +356,7 @@ class JunixsocketDescriptorPassingTest {
     MessageConnection client =
         fixture.closeAfter(Ipc.connectMessages(endpoint, TestEndpoints.JUNIXSOCKET));
     MessageConnection server = fixture.closeAfter(listener.accept());
-    Path file = newFile("not wanted");
-    try (FileInputStream in = new FileInputStream(file.toFile())) {
-      client
-          .unwrap(DescriptorPassing.class)
-          .orElseThrow()
-          .send(ByteBuffer.wrap("a file".getBytes(UTF_8)), in.getFD());
-    }
-    assertEquals("a file", UTF_8.decode(server.receive()).toString());
+    sendFile(client, "not wanted", server);
 
     DescriptorPassing receiving = server.unwrap(DescriptorPassing.class).orElseThrow();
     IllegalStateException e =
@@ -387,19 +380,27 @@ class JunixsocketDescriptorPassingTest {
         fixture.closeAfter(Ipc.listenMessages(endpoint, receiving));
     MessageConnection client = fixture.closeAfter(Ipc.connectMessages(endpoint, receiving));
     MessageConnection server = fixture.closeAfter(listener.accept());
-    Path file = newFile("over a path");
-    try (FileInputStream in = new FileInputStream(file.toFile())) {
+    sendFile(client, "over a path", server);
+
+    List<FileDescriptor> fds =
+        server.unwrap(DescriptorPassing.class).orElseThrow().receivedDescriptors();
+    assertEquals(1, fds.size());
+    assertEquals("over a path", read(fds.get(0)));
+  }
+
+  /**
+   * Sends the descriptor of a new file holding {@code content} from {@code client}, with the
+   * message "a file", and receives that message on {@code server}.
+   */
+  private void sendFile(MessageConnection client, String content, MessageConnection server)
+      throws IOException {
+    try (FileInputStream in = new FileInputStream(newFile(content).toFile())) {
       client
           .unwrap(DescriptorPassing.class)
           .orElseThrow()
           .send(ByteBuffer.wrap("a file".getBytes(UTF_8)), in.getFD());
     }
     assertEquals("a file", UTF_8.decode(server.receive()).toString());
-
-    List<FileDescriptor> fds =
-        server.unwrap(DescriptorPassing.class).orElseThrow().receivedDescriptors();
-    assertEquals(1, fds.size());
-    assertEquals("over a path", read(fds.get(0)));
   }
 
   /** Where no provider can pass descriptors, asking to receive them is refused up front. */
