@@ -18,7 +18,8 @@ public enum Capability {
   PEER_PID,
   /**
    * Open file descriptors can be sent with a message, and received where asked for ({@link
-   * StandardIpcOptions#RECEIVE_DESCRIPTORS}).
+   * StandardIpcOptions#RECEIVE_DESCRIPTORS}). A provider that claims it must receive none on a
+   * socket opened without that option: the kernel then closes what a peer sends.
    */
   FILE_DESCRIPTORS,
   /** Linux abstract socket names ({@code unix:@name}) can be bound and connected. */

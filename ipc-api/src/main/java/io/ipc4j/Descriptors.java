@@ -17,12 +17,13 @@ final class Descriptors implements DescriptorPassing {
 
   private final DescriptorChannel channel;
   private final Sender sender;
-  private final Endpoint peer;
+  private final Object connection;
 
-  Descriptors(DescriptorChannel channel, Sender sender, Endpoint peer) {
+  /** {@code connection}: what error messages name (its endpoints, by its {@code toString}). */
+  Descriptors(DescriptorChannel channel, Sender sender, Object connection) {
     this.channel = channel;
     this.sender = sender;
-    this.peer = peer;
+    this.connection = connection;
   }
 
   @Override
@@ -45,10 +46,10 @@ final class Descriptors implements DescriptorPassing {
   public List<FileDescriptor> receivedDescriptors() {
     if (!channel.receivesDescriptors()) {
       throw new IllegalStateException(
-          "this connection does not receive file descriptors; the kernel closed any it was sent"
-              + " (expected: StandardIpcOptions.RECEIVE_DESCRIPTORS set to true when it was"
-              + " opened): "
-              + peer);
+          "file descriptors are not received on this connection; the kernel closes any sent to it"
+              + " (expected: StandardIpcOptions.RECEIVE_DESCRIPTORS set to true when it, or its"
+              + " listener or server, was opened): "
+              + connection);
     }
     return List.of(channel.takeReceived());
   }

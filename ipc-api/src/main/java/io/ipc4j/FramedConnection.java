@@ -451,7 +451,7 @@ final class FramedConnection implements MessageConnection, Drainable {
     if (type == DescriptorPassing.class) {
       return stream
           .unwrap(DescriptorChannel.class)
-          .map(channel -> type.cast(new Descriptors(channel, this::send, stream.remoteEndpoint())));
+          .map(channel -> type.cast(new Descriptors(channel, this::send, this)));
     }
     return type.isInstance(this) ? Optional.of(type.cast(this)) : stream.unwrap(type);
   }

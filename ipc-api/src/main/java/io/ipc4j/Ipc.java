@@ -48,7 +48,9 @@ public final class Ipc {
    *
    * @throws IllegalArgumentException if {@code endpoint} is not a stream endpoint (tcp, tcp4, tcp6,
    *     unix), naming it
-   * @throws TransportUnavailableException if no available transport serves the endpoint
+   * @throws TransportUnavailableException if no available transport serves the endpoint with {@code
+   *     options} (one that passes file descriptors, if {@link
+   *     StandardIpcOptions#RECEIVE_DESCRIPTORS} is on)
    * @throws java.net.ConnectException if nobody listens there
    * @throws java.net.SocketTimeoutException if {@link StandardIpcOptions#CONNECT_TIMEOUT} expired
    * @throws IOException if connecting fails otherwise
@@ -79,7 +81,9 @@ public final class Ipc {
    * Listener#endpoint()} reports it.
    *
    * @throws IllegalArgumentException if {@code endpoint} is not a stream endpoint, naming it
-   * @throws TransportUnavailableException if no available transport serves the endpoint
+   * @throws TransportUnavailableException if no available transport serves the endpoint with {@code
+   *     options} (one that passes file descriptors, if {@link
+   *     StandardIpcOptions#RECEIVE_DESCRIPTORS} is on)
    * @throws AddressInUseException if the address is taken
    * @throws IOException if binding fails otherwise
    */
@@ -111,7 +115,9 @@ public final class Ipc {
    * {@code unixgram}, one datagram per message to and from that peer (from a local address the
    * system chooses, which the peer can answer).
    *
-   * @throws TransportUnavailableException if no available transport serves the endpoint
+   * @throws TransportUnavailableException if no available transport serves the endpoint with {@code
+   *     options} (one that passes file descriptors, if {@link
+   *     StandardIpcOptions#RECEIVE_DESCRIPTORS} is on)
    * @throws java.net.ConnectException if nobody listens there
    * @throws java.net.SocketTimeoutException if {@link StandardIpcOptions#CONNECT_TIMEOUT} expired
    * @throws IOException if connecting fails otherwise
@@ -156,7 +162,9 @@ public final class Ipc {
    * each peer address is a connection of its own, made by its first datagram and ended by {@link
    * StandardIpcOptions#SESSION_IDLE_TIMEOUT}; see {@link IpcServer}.
    *
-   * @throws TransportUnavailableException if no available transport serves the endpoint
+   * @throws TransportUnavailableException if no available transport serves the endpoint with {@code
+   *     options} (one that passes file descriptors, if {@link
+   *     StandardIpcOptions#RECEIVE_DESCRIPTORS} is on)
    * @throws AddressInUseException if the address is taken
    * @throws IOException if binding fails otherwise
    */
@@ -202,7 +210,9 @@ public final class Ipc {
    * udp://GROUP:PORT?interface=NAME} joins a multicast group.
    *
    * @throws IllegalArgumentException if {@code endpoint} is not a datagram endpoint, naming it
-   * @throws TransportUnavailableException if no available transport serves the endpoint
+   * @throws TransportUnavailableException if no available transport serves the endpoint with {@code
+   *     options} (one that passes file descriptors, if {@link
+   *     StandardIpcOptions#RECEIVE_DESCRIPTORS} is on)
    * @throws AddressInUseException if the address is taken
    * @throws IOException if binding fails otherwise
    */

@@ -198,7 +198,7 @@ final class PacketConnection implements MessageConnection, Drainable {
     if (type == DescriptorPassing.class) {
       return socket
           .unwrap(DescriptorChannel.class)
-          .map(channel -> type.cast(new Descriptors(channel, this::send, socket.remoteEndpoint())));
+          .map(channel -> type.cast(new Descriptors(channel, this::send, this)));
     }
     return type.isInstance(this) ? Optional.of(type.cast(this)) : socket.unwrap(type);
   }

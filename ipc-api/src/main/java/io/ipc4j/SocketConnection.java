@@ -167,8 +167,7 @@ final class SocketConnection implements StreamConnection {
     if (type == DescriptorPassing.class) {
       return socket
           .unwrap(DescriptorChannel.class)
-          .map(
-              channel -> type.cast(new Descriptors(channel, this::write, socket.remoteEndpoint())));
+          .map(channel -> type.cast(new Descriptors(channel, this::write, this)));
     }
     return type.isInstance(this) ? Optional.of(type.cast(this)) : socket.unwrap(type);
   }

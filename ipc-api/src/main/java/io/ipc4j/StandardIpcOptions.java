@@ -76,11 +76,16 @@ public final class StandardIpcOptions {
    * with {@link DescriptorPassing#receivedDescriptors()}. Off, a receive is a plain one and the
    * kernel closes every descriptor a peer sends, so that no peer can put open files into this
    * process unasked; on, each receive leaves room for descriptors ({@code recvmsg} with a control
-   * buffer, about 0.3 µs more per message on {@code unixpacket}). Sending descriptors needs no
-   * option. On, it also picks a provider that can pass descriptors ({@link
-   * Capability#FILE_DESCRIPTORS}): junixsocket for a {@code unix} path; where none can, the
-   * connection or listener is refused with {@link TransportUnavailableException}. For a listener or
-   * server, it applies to every connection accepted. Default: false.
+   * buffer, about 0.3 µs more per message on {@code unixpacket}). For a listener or server, it
+   * applies to every connection accepted.
+   *
+   * <p>On, it also picks a provider that can pass descriptors ({@link
+   * Capability#FILE_DESCRIPTORS}): junixsocket for a {@code unix} path, which the JDK's provider
+   * serves by default (peer credentials then carry uid, gids and pid rather than user and group
+   * names, see {@link PeerCredentials}). Where none can ({@code tcp}, {@code udp}, {@code
+   * unixgram}), connecting, listening or binding fails with {@link TransportUnavailableException}.
+   * Sending descriptors needs only such a provider, not this option: over a {@code unix} path,
+   * {@link #PROVIDER} {@code junixsocket}. Default: false.
    */
   public static final IpcOption<Boolean> RECEIVE_DESCRIPTORS =
       IpcOption.of("receiveDescriptors", Boolean.class, false, b -> true, "true or false");

@@ -137,7 +137,6 @@ final class Transports {
     return r.toString();
   }
 
-  /** Why {@code p} cannot serve {@code endpoint}, or null if it can. */
   /** Why {@code p} cannot serve {@code endpoint} with {@code options}; null if it can. */
   private static String whyNot(TransportProvider p, Endpoint endpoint, IpcOptions options) {
     if (!p.schemes().contains(endpoint.scheme())) {
@@ -157,7 +156,9 @@ final class Transports {
     }
     if (options.get(StandardIpcOptions.RECEIVE_DESCRIPTORS)
         && !p.capabilities(endpoint.scheme()).contains(Capability.FILE_DESCRIPTORS)) {
-      return "passes no file descriptors over " + endpoint.scheme() + " (receiveDescriptors=true)";
+      return "passes no file descriptors over "
+          + endpoint.scheme()
+          + " (expected: unix or unixpacket, or receiveDescriptors=false)";
     }
     return null;
   }

@@ -23,9 +23,10 @@ public interface DescriptorChannel {
   FileDescriptor[] takeReceived();
 
   /**
-   * Whether this socket receives descriptors: opened with {@link
-   * io.ipc4j.StandardIpcOptions#RECEIVE_DESCRIPTORS} on. If not, the kernel closes those a peer
-   * sends, and {@link #takeReceived()} has none.
+   * Whether this socket receives descriptors: opened (connected, or accepted by a listener opened)
+   * with {@link io.ipc4j.StandardIpcOptions#RECEIVE_DESCRIPTORS} on. A provider must leave its
+   * sockets not receiving otherwise, so that the kernel closes the descriptors a peer sends, and
+   * {@link #takeReceived()} has none.
    */
   boolean receivesDescriptors();
 }

@@ -12,9 +12,11 @@ import io.ipc4j.DescriptorPassing;
 import io.ipc4j.Endpoint;
 import io.ipc4j.Ipc;
 import io.ipc4j.IpcOptions;
+import io.ipc4j.IpcServer;
 import io.ipc4j.Listener;
 import io.ipc4j.MessageConnection;
 import io.ipc4j.StandardIpcOptions;
+import io.ipc4j.StreamConnection;
 import io.ipc4j.TransportUnavailableException;
 import io.ipc4j.spi.DescriptorChannel;
 import io.ipc4j.spi.PacketAcceptor;
@@ -347,25 +349,77 @@ class JunixsocketDescriptorPassingTest {
     }
   }
 
-  /** Asking a connection not opened to receive descriptors for them says which option it lacks. */
-  @Test
-  void takingDescriptorsFromAConnectionNotReceivingThemIsAClearError() throws Exception {
-    Endpoint endpoint = TestEndpoints.newAbstractEndpoint().withScheme("unixpacket");
-    Listener<MessageConnection> listener =
-        fixture.closeAfter(Ipc.listenMessages(endpoint, TestEndpoints.JUNIXSOCKET));
-    MessageConnection client =
-        fixture.closeAfter(Ipc.connectMessages(endpoint, TestEndpoints.JUNIXSOCKET));
-    MessageConnection server = fixture.closeAfter(listener.accept());
-    sendFile(client, "not wanted", server);
+  /**
+   * Asking a connection not opened to receive descriptors for them says which option it lacks and
+   * which connection it is: message connections over {@code unix} (framed) and {@code unixpacket},
+   * and a {@code unix} byte stream.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"messages unix", "messages unixpacket", "stream unix"})
+  void takingDescriptorsFromAConnectionNotReceivingThemIsAClearError(String kind) throws Exception {
+    String[] k = kind.split(" ");
+    Endpoint endpoint = TestEndpoints.newAbstractEndpoint().withScheme(k[1]);
+    AutoCloseable accepted;
+    if (k[0].equals("messages")) {
+      Listener<MessageConnection> listener =
+          fixture.closeAfter(Ipc.listenMessages(endpoint, TestEndpoints.JUNIXSOCKET));
+      fixture.closeAfter(Ipc.connectMessages(endpoint, TestEndpoints.JUNIXSOCKET));
+      accepted = fixture.closeAfter(listener.accept());
+    } else {
+      Listener<StreamConnection> listener =
+          fixture.closeAfter(Ipc.listen(endpoint, TestEndpoints.JUNIXSOCKET));
+      fixture.closeAfter(Ipc.connect(endpoint, TestEndpoints.JUNIXSOCKET));
+      accepted = fixture.closeAfter(listener.accept());
+    }
+    DescriptorPassing receiving =
+        (accepted instanceof MessageConnection
+                ? ((MessageConnection) accepted).unwrap(DescriptorPassing.class)
+                : ((StreamConnection) accepted).unwrap(DescriptorPassing.class))
+            .orElseThrow();
 
-    DescriptorPassing receiving = server.unwrap(DescriptorPassing.class).orElseThrow();
     IllegalStateException e =
         assertThrows(IllegalStateException.class, receiving::receivedDescriptors);
-    assertTrue(
-        e.getMessage().startsWith("this connection does not receive file descriptors"),
+
+    assertEquals(
+        "file descriptors are not received on this connection; the kernel closes any sent to it"
+            + " (expected: StandardIpcOptions.RECEIVE_DESCRIPTORS set to true when it, or its"
+            + " listener or server, was opened): "
+            + accepted,
         e.getMessage());
-    assertTrue(e.getMessage().contains("RECEIVE_DESCRIPTORS set to true"), e.getMessage());
-    assertTrue(e.getMessage().endsWith(server.remoteEndpoint().toString()), e.getMessage());
+    assertTrue(accepted.toString().contains(endpoint.toString()), accepted.toString());
+  }
+
+  /**
+   * A server opened to receive descriptors hands them to its handler: the README's example. The
+   * client sends over a {@code unix} path with junixsocket, which is all sending needs.
+   */
+  @Test
+  void aServerOpenedToReceiveDescriptorsHandsThemToItsHandler() throws Exception {
+    Endpoint endpoint = Endpoint.unix(fixture.newDirectory().resolve("s"));
+    IpcServer server =
+        fixture.closeAfter(
+            IpcServer.builder(endpoint)
+                .options(IpcOptions.of(StandardIpcOptions.RECEIVE_DESCRIPTORS, true))
+                .messageHandler(
+                    c -> {
+                      DescriptorPassing fds = c.unwrap(DescriptorPassing.class).orElseThrow();
+                      for (ByteBuffer m; (m = c.receive()) != null; ) {
+                        for (FileDescriptor fd : fds.receivedDescriptors()) {
+                          c.send(ByteBuffer.wrap(read(fd).getBytes(UTF_8)));
+                        }
+                      }
+                    })
+                .start());
+    MessageConnection client =
+        fixture.closeAfter(Ipc.connectMessages(server.endpoint(), TestEndpoints.JUNIXSOCKET));
+    try (FileInputStream in = new FileInputStream(newFile("to the handler").toFile())) {
+      client
+          .unwrap(DescriptorPassing.class)
+          .orElseThrow()
+          .send(ByteBuffer.wrap("a file".getBytes(UTF_8)), in.getFD());
+    }
+
+    assertEquals("to the handler", UTF_8.decode(client.receive()).toString());
   }
 
   /**
@@ -403,20 +457,46 @@ class JunixsocketDescriptorPassingTest {
     assertEquals("a file", UTF_8.decode(server.receive()).toString());
   }
 
-  /** Where no provider can pass descriptors, asking to receive them is refused up front. */
+  /**
+   * Where no provider can pass descriptors, asking to receive them is refused up front: a tcp
+   * connection, a unixgram datagram endpoint, and a unix path forced to the JDK's provider.
+   */
   @Test
-  void receivingDescriptorsWhereNoProviderCanIsRefused() {
+  void receivingDescriptorsWhereNoProviderCanIsRefused() throws IOException {
     IpcOptions receiving = IpcOptions.of(StandardIpcOptions.RECEIVE_DESCRIPTORS, true);
+    Path dir = fixture.newDirectory();
 
-    TransportUnavailableException e =
+    TransportUnavailableException tcp =
         assertThrows(
             TransportUnavailableException.class,
             () -> Ipc.connectMessages("tcp://127.0.0.1:9", receiving));
+    TransportUnavailableException unixgram =
+        assertThrows(
+            TransportUnavailableException.class,
+            () -> Ipc.bind(Endpoint.unix(dir.resolve("g")).withScheme("unixgram"), receiving));
+    TransportUnavailableException jdk =
+        assertThrows(
+            TransportUnavailableException.class,
+            () ->
+                Ipc.listenMessages(
+                    Endpoint.unix(dir.resolve("s")),
+                    receiving.with(StandardIpcOptions.PROVIDER, "jdk")));
 
+    String expected = "(expected: unix or unixpacket, or receiveDescriptors=false)";
     assertTrue(
-        e.getMessage()
-            .contains("jdk: passes no file descriptors over tcp (receiveDescriptors=true)"),
-        e.getMessage());
+        tcp.getMessage().contains("jdk: passes no file descriptors over tcp " + expected),
+        tcp.getMessage());
+    assertTrue(
+        unixgram
+            .getMessage()
+            .contains("junixsocket: passes no file descriptors over unixgram " + expected),
+        unixgram.getMessage());
+    assertTrue(
+        jdk.getMessage().contains("provider \"jdk\" cannot serve unix://" + dir.resolve("s")),
+        jdk.getMessage());
+    assertTrue(jdk.getMessage().contains("passes no file descriptors over unix"), jdk.getMessage());
+    assertFalse(Files.exists(dir.resolve("g")), "nothing bound");
+    assertFalse(Files.exists(dir.resolve("s")), "nothing bound");
   }
 
   @Test
