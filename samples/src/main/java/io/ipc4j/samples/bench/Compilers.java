@@ -6,6 +6,8 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The JIT compilers a {@link Warmup} waits for: this JVM's, and on Linux those of the server it
@@ -23,6 +25,14 @@ final class Compilers {
   static final int MILLIS_PER_TICK = 10;
 
   private final Path serverTasks;
+
+  /**
+   * Whether each thread seen so far (by its {@code /proc/PID/task/TID} path) is a compiler thread:
+   * a thread's name is read once, and only compiler threads' CPU times are read at each look. A
+   * look that read every thread's {@code stat} cost the pinned client a millisecond and more every
+   * 10 ms of its warm-up, and kept its own reading code compiling.
+   */
+  private Map<Path, Boolean> compilerThreads = new HashMap<>();
 
   private Compilers(Path serverTasks) {
     this.serverTasks = serverTasks;
@@ -46,22 +56,36 @@ final class Compilers {
   /**
    * The CPU time, in ticks, used by the compiler threads of this JVM and of the server, or 0 where
    * it cannot be read. A compilation under way, or waiting in the queue, shows here before it
-   * finishes and counts in {@link #finishedMillis}.
+   * finishes and counts in {@link #finishedMillis}. Not thread-safe: one warm-up looks at a time.
    */
   long ticks() {
-    return ticks(SELF_TASKS) + serverTicks();
+    Map<Path, Boolean> seen = new HashMap<>();
+    long ticks = ticks(SELF_TASKS, seen);
+    if (serverTasks != null) {
+      ticks += ticks(serverTasks, seen);
+    }
+    compilerThreads = seen; // Forget the threads that have ended.
+    return ticks;
   }
 
   /** The CPU time, in ticks, used by the server's compiler threads; 0 if not known. */
   long serverTicks() {
-    return serverTasks == null ? 0 : ticks(serverTasks);
+    return serverTasks == null ? 0 : ticks(serverTasks, new HashMap<>());
   }
 
-  private static long ticks(Path tasks) {
+  /** The ticks of the compiler threads in {@code tasks}, noting every thread in {@code seen}. */
+  private long ticks(Path tasks, Map<Path, Boolean> seen) {
     long ticks = 0;
     try (DirectoryStream<Path> threads = Files.newDirectoryStream(tasks)) {
       for (Path thread : threads) {
-        ticks += compilerTicks(thread);
+        Boolean compiler = compilerThreads.get(thread);
+        if (compiler == null) {
+          compiler = isCompiler(thread);
+        }
+        seen.put(thread, compiler);
+        if (compiler) {
+          ticks += cpuTicks(thread);
+        }
       }
     } catch (IOException | RuntimeException e) {
       return 0; // Not Linux, or the process has ended: the compilers' total time alone tells.
@@ -69,23 +93,43 @@ final class Compilers {
     return ticks;
   }
 
-  /** A thread's user and system ticks if it is a compiler thread ("C2 CompilerThread0"), or 0. */
-  private static long compilerTicks(Path thread) {
+  /** Whether a thread is a compiler thread ("C2 CompilerThread0"); false if it has ended. */
+  private static boolean isCompiler(Path thread) {
+    String name;
+    try {
+      name = Files.readString(thread.resolve("comm"));
+    } catch (IOException e) {
+      return false;
+    }
+    return name.startsWith("C1 CompilerThr") || name.startsWith("C2 CompilerThr");
+  }
+
+  /** A thread's user and system ticks; 0 if it has ended. */
+  private static long cpuTicks(Path thread) {
     String stat;
     try {
       stat = Files.readString(thread.resolve("stat"));
     } catch (IOException e) {
-      return 0; // The thread has ended.
-    }
-    // "tid (name) state ppid ...": utime and stime are the 14th and 15th fields.
-    int open = stat.indexOf('(');
-    int close = stat.lastIndexOf(')');
-    String name = stat.substring(open + 1, close);
-    if (!name.startsWith("C1 CompilerThr") && !name.startsWith("C2 CompilerThr")) {
       return 0;
     }
-    String[] fields = stat.substring(close + 2).split(" ");
-    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    // "tid (name) state ppid ...": utime and stime are the 14th and 15th fields, the 12th and
+    // 13th after the name.
+    int field = 0;
+    int start = stat.lastIndexOf(')') + 2;
+    long ticks = 0;
+    for (int i = start; i <= stat.length(); i++) {
+      if (i == stat.length() || stat.charAt(i) == ' ') {
+        if (field == 11 || field == 12) {
+          ticks += Long.parseLong(stat, start, i, 10);
+        }
+        field++;
+        start = i + 1;
+        if (field > 12) {
+          break;
+        }
+      }
+    }
+    return ticks;
   }
 
   private static CompilationMXBean self() {
