@@ -1,5 +1,6 @@
 package io.ipc4j;
 
+import io.ipc4j.spi.Watchdog;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -10,11 +11,11 @@ import java.util.function.Supplier;
 
 /**
  * The read and write deadlines of one connection or endpoint. Armed before a blocking call and
- * disarmed after (volatile writes only); when one passes, the {@link Timeouts} watchdog closes the
- * target, which ends the blocked call, and {@link #translate} reports that call's failure as the
- * timeout it was, once.
+ * disarmed after (volatile writes only); when one passes, the {@link Watchdog} closes the target,
+ * which ends the blocked call, and {@link #translate} reports that call's failure as the timeout it
+ * was, once.
  */
-final class Guard implements Timeouts.Guarded {
+final class Guard implements Watchdog.Guarded {
   static final int READ = 1;
   static final int WRITE = 2;
 
@@ -40,9 +41,9 @@ final class Guard implements Timeouts.Guarded {
   }
 
   /**
-   * The guard of {@code target}: watched by the {@link Timeouts} watchdog if {@code options} set a
-   * read or write timeout, else the one shared guard that does nothing (an idle server's
-   * connections need no guard objects of their own).
+   * The guard of {@code target}: watched by the {@link Watchdog} if {@code options} set a read or
+   * write timeout, else the one shared guard that does nothing (an idle server's connections need
+   * no guard objects of their own).
    *
    * @param target what to close when a deadline passes
    * @param closed what timeout messages say was closed ("connection", "endpoint")
@@ -57,13 +58,13 @@ final class Guard implements Timeouts.Guarded {
       return UNGUARDED;
     }
     Guard guard = new Guard(target, closed, name, readTimeout, writeTimeout);
-    Timeouts.INSTANCE.register(guard, shortest);
+    Watchdog.get().register(guard, shortest);
     return guard;
   }
 
   void armRead() {
     if (readTimeout != 0) {
-      readDeadline = Timeouts.deadline(readTimeout);
+      readDeadline = Watchdog.deadline(readTimeout);
     }
   }
 
@@ -75,7 +76,7 @@ final class Guard implements Timeouts.Guarded {
 
   void armWrite() {
     if (writeTimeout != 0) {
-      writeDeadline = Timeouts.deadline(writeTimeout);
+      writeDeadline = Watchdog.deadline(writeTimeout);
     }
   }
 
@@ -88,7 +89,7 @@ final class Guard implements Timeouts.Guarded {
   /** Stops watching; called when the target closes. */
   void release() {
     if (this != UNGUARDED) {
-      Timeouts.INSTANCE.unregister(this);
+      Watchdog.get().unregister(this);
     }
   }
 

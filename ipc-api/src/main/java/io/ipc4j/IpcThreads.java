@@ -7,9 +7,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every thread ipc4j starts is created here. Connection threads are virtual where the JVM has them
- * (21+; the library is compiled for 17, so they are reached through method handles) and platform
- * daemon threads otherwise.
+ * Every thread ipc4j starts is created here, but the watchdog's ({@link io.ipc4j.spi.Watchdog}).
+ * Connection threads are virtual where the JVM has them (21+; the library is compiled for 17, so
+ * they are reached through method handles) and platform daemon threads otherwise.
  */
 final class IpcThreads {
   private static final Logger log = LoggerFactory.getLogger(IpcThreads.class);

@@ -14,7 +14,9 @@ import java.util.Set;
  * io.ipc4j.StandardIpcOptions#PROVIDER} names one.
  *
  * <p>A provider deals in blocking sockets only. Timeouts, stream views, framing, servers and error
- * messages are built once, above this interface, for every transport.
+ * messages are built once, above this interface, for every transport; the connect timeout is the
+ * provider's, and {@link Watchdog#closeAfter} bounds a blocking connect without leaving blocking
+ * mode.
  *
  * <p>Implementations must be thread-safe and have a public no-argument constructor.
  */

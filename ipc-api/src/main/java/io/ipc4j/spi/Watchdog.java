@@ -1,0 +1,163 @@
+package io.ipc4j.spi;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One watchdog thread for every deadline in the JVM: ipc4j's read and write timeouts, and the
+ * connect timeouts of providers. A guarded call arms a deadline (a volatile write) before it blocks
+ * and disarms it after; the watchdog wakes every tick and expires what is past its deadline by
+ * closing it, which unblocks the blocked call. This keeps the blocking fast path free of selectors,
+ * timers and non-blocking mode: a connect bounded by {@link #closeAfter} is one blocking {@code
+ * connect}, where a non-blocking connect and a {@code poll} take four to seven system calls more.
+ */
+public final class Watchdog {
+  // The ticks come before INSTANCE: its constructor reads MAX_TICK, which would still be 0 if it
+  // were declared after (it is not a compile-time constant). A tick of 0 made the watchdog spin on
+  // a whole core for as long as any connection had a timeout.
+  private static final long MIN_TICK = TimeUnit.MILLISECONDS.toNanos(5);
+  private static final long MAX_TICK = TimeUnit.MILLISECONDS.toNanos(100);
+
+  private static final Watchdog INSTANCE = new Watchdog();
+
+  /** Something with deadlines. */
+  public interface Guarded {
+    /** Expires it if one of its armed deadlines is at or before {@code now}. */
+    void expireIfDue(long now);
+  }
+
+  private final Set<Guarded> guarded = ConcurrentHashMap.newKeySet();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition registered = lock.newCondition();
+  private volatile long tick = MAX_TICK;
+  private Thread thread;
+
+  private Watchdog() {}
+
+  /** The JVM's watchdog. */
+  public static Watchdog get() {
+    return INSTANCE;
+  }
+
+  /**
+   * Watches {@code g}, whose shortest timeout is {@code timeoutNanos}, until unregistered. The
+   * watchdog looks every eighth of the shortest timeout it has watched, between 5 and 100 ms: a
+   * deadline is acted on at most that late.
+   */
+  public void register(Guarded g, long timeoutNanos) {
+    long wanted = Math.max(MIN_TICK, Math.min(MAX_TICK, timeoutNanos / 8));
+    lock.lock();
+    try {
+      if (wanted < tick) {
+        tick = wanted;
+      }
+      guarded.add(g);
+      if (thread == null) {
+        // Not through io.ipc4j's IpcThreads, which that package keeps to itself; a daemon as well.
+        thread = new Thread(this::run, "ipc4j-timeouts");
+        thread.setDaemon(true);
+        thread.start();
+      }
+      registered.signal();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Stops watching {@code g}. */
+  public void unregister(Guarded g) {
+    guarded.remove(g);
+  }
+
+  /** How long the watchdog sleeps between looks, in nanoseconds. */
+  long tickNanos() {
+    return tick;
+  }
+
+  /** A deadline {@code timeoutNanos} from now, never 0 (0 means "not armed"). */
+  public static long deadline(long timeoutNanos) {
+    long d = System.nanoTime() + timeoutNanos;
+    return d == 0 ? 1 : d;
+  }
+
+  /**
+   * Closes {@code target} unless the returned deadline is closed within {@code timeoutNanos}: for a
+   * blocking call that only closing its socket can end, such as a connect.
+   *
+   * <pre>{@code
+   * Watchdog.Deadline deadline = Watchdog.get().closeAfter(channel, timeoutNanos);
+   * try {
+   *   channel.connect(address);
+   * } catch (AsynchronousCloseException e) {
+   *   if (deadline.expired()) ... // the timeout, not a close by someone else
+   * } finally {
+   *   deadline.close();
+   * }
+   * }</pre>
+   */
+  public Deadline closeAfter(Closeable target, long timeoutNanos) {
+    Deadline d = new Deadline(target, deadline(timeoutNanos));
+    register(d, timeoutNanos);
+    return d;
+  }
+
+  /** A deadline from {@link #closeAfter}; closing it disarms it. */
+  public static final class Deadline implements Guarded, AutoCloseable {
+    private final Closeable target;
+    private final long at;
+    private final AtomicBoolean expired = new AtomicBoolean();
+
+    private Deadline(Closeable target, long at) {
+      this.target = target;
+      this.at = at;
+    }
+
+    /** Whether the watchdog closed the target because the deadline passed. */
+    public boolean expired() {
+      return expired.get();
+    }
+
+    @Override
+    public void expireIfDue(long now) {
+      if (now - at >= 0 && expired.compareAndSet(false, true)) {
+        INSTANCE.unregister(this);
+        try {
+          target.close();
+        } catch (IOException ignored) {
+          // The blocked call fails either way; a failure to close adds nothing to it.
+        }
+      }
+    }
+
+    /** Disarms the deadline; the target stays as it is. */
+    @Override
+    public void close() {
+      INSTANCE.unregister(this);
+    }
+  }
+
+  private void run() {
+    while (true) {
+      lock.lock();
+      try {
+        while (guarded.isEmpty()) {
+          registered.awaitUninterruptibly();
+        }
+      } finally {
+        lock.unlock();
+      }
+      LockSupport.parkNanos(this, tick);
+      long now = System.nanoTime();
+      for (Guarded g : guarded) {
+        g.expireIfDue(now);
+      }
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package io.ipc4j.spi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The watchdog: its pace (it sleeps between looks, never spins), and what it closes. */
+@Timeout(10)
+class WatchdogTest {
+  @Test
+  void watchdogSleepsAnEighthOfTheShortestTimeoutWithinItsBounds() {
+    long before = Watchdog.get().tickNanos();
+    assertTrue(
+        before >= TimeUnit.MILLISECONDS.toNanos(5),
+        "the watchdog must sleep between looks, tick " + before + " ns");
+    Watchdog.Guarded idle = now -> {};
+    Watchdog.get().register(idle, TimeUnit.MILLISECONDS.toNanos(400));
+    try {
+      long tick = Watchdog.get().tickNanos();
+      assertEquals(Math.min(before, TimeUnit.MILLISECONDS.toNanos(50)), tick);
+    } finally {
+      Watchdog.get().unregister(idle);
+    }
+  }
+
+  @Test
+  void aDeadlineThatPassesClosesItsTarget() throws Exception {
+    CountDownLatch closed = new CountDownLatch(1);
+    Watchdog.Deadline deadline =
+        Watchdog.get().closeAfter(closed::countDown, TimeUnit.MILLISECONDS.toNanos(50));
+    try {
+      assertTrue(closed.await(5, TimeUnit.SECONDS), "the target was closed");
+      assertTrue(deadline.expired());
+    } finally {
+      deadline.close();
+    }
+  }
+
+  @Test
+  void aDeadlineClosedInTimeLeavesItsTargetAlone() throws Exception {
+    AtomicInteger closes = new AtomicInteger();
+    Watchdog.Deadline deadline =
+        Watchdog.get().closeAfter(closes::incrementAndGet, TimeUnit.MILLISECONDS.toNanos(50));
+    deadline.close();
+
+    // The first witness is due after the deadline, so the watchdog's look that closes it is at
+    // or after the one that would have closed the target; the second is due in a later look, so
+    // once it is closed that look has finished.
+    awaitExpiry();
+    awaitExpiry();
+
+    assertEquals(0, closes.get());
+    assertFalse(deadline.expired());
+  }
+
+  /** Waits until the watchdog closes a fresh 50 ms deadline. */
+  private static void awaitExpiry() throws InterruptedException {
+    CountDownLatch closed = new CountDownLatch(1);
+    Watchdog.Deadline witness =
+        Watchdog.get().closeAfter(closed::countDown, TimeUnit.MILLISECONDS.toNanos(50));
+    try {
+      assertTrue(closed.await(5, TimeUnit.SECONDS), "the watchdog closes what is due");
+    } finally {
+      witness.close();
+    }
+  }
+}
