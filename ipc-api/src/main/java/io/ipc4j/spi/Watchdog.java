@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -95,6 +95,7 @@ public final class Watchdog {
    * Watchdog.Deadline deadline = Watchdog.get().closeAfter(channel, timeoutNanos);
    * try {
    *   channel.connect(address);
+   *   if (!deadline.disarm()) ... // expired as it connected: the channel is closed
    * } catch (AsynchronousCloseException e) {
    *   if (deadline.expired()) ... // the timeout, not a close by someone else
    * } finally {
@@ -110,23 +111,39 @@ public final class Watchdog {
 
   /** A deadline from {@link #closeAfter}; closing it disarms it. */
   public static final class Deadline implements Guarded, AutoCloseable {
+    private static final int ARMED = 0;
+    private static final int EXPIRED = 1;
+    private static final int DISARMED = 2;
+
     private final Closeable target;
     private final long at;
-    private final AtomicBoolean expired = new AtomicBoolean();
+    private final AtomicInteger state = new AtomicInteger(ARMED);
 
     private Deadline(Closeable target, long at) {
       this.target = target;
       this.at = at;
     }
 
-    /** Whether the watchdog closed the target because the deadline passed. */
+    /** Whether the watchdog closed the target, or is closing it, because the deadline passed. */
     public boolean expired() {
-      return expired.get();
+      return state.get() == EXPIRED;
+    }
+
+    /**
+     * Disarms the deadline, unless it has expired: then the target is closed or being closed.
+     * Either way, once this returns, the watchdog will not touch the target.
+     *
+     * @return true if disarmed in time; false if the deadline had expired
+     */
+    public boolean disarm() {
+      boolean disarmed = state.compareAndSet(ARMED, DISARMED);
+      INSTANCE.unregister(this);
+      return disarmed || state.get() == DISARMED;
     }
 
     @Override
     public void expireIfDue(long now) {
-      if (now - at >= 0 && expired.compareAndSet(false, true)) {
+      if (now - at >= 0 && state.compareAndSet(ARMED, EXPIRED)) {
         INSTANCE.unregister(this);
         try {
           target.close();
@@ -136,10 +153,10 @@ public final class Watchdog {
       }
     }
 
-    /** Disarms the deadline; the target stays as it is. */
+    /** As {@link #disarm()}, for try-with-resources. */
     @Override
     public void close() {
-      INSTANCE.unregister(this);
+      disarm();
     }
   }
 

@@ -37,6 +37,7 @@ class WatchdogTest {
     try {
       assertTrue(closed.await(5, TimeUnit.SECONDS), "the target was closed");
       assertTrue(deadline.expired());
+      assertFalse(deadline.disarm(), "too late to disarm");
     } finally {
       deadline.close();
     }
@@ -47,7 +48,7 @@ class WatchdogTest {
     AtomicInteger closes = new AtomicInteger();
     Watchdog.Deadline deadline =
         Watchdog.get().closeAfter(closes::incrementAndGet, TimeUnit.MILLISECONDS.toNanos(50));
-    deadline.close();
+    assertTrue(deadline.disarm(), "disarmed in time");
 
     // The first witness is due after the deadline, so the watchdog's look that closes it is at
     // or after the one that would have closed the target; the second is due in a later look, so

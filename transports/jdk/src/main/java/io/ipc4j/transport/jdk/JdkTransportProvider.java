@@ -182,8 +182,8 @@ public final class JdkTransportProvider implements TransportProvider {
         timeoutNanos == 0 ? null : Watchdog.get().closeAfter(channel, timeoutNanos);
     try {
       channel.connect(address);
-      if (deadline != null && deadline.expired()) {
-        throw new AsynchronousCloseException(); // Connected, and closed by the watchdog at once.
+      if (deadline != null && !deadline.disarm()) {
+        throw new AsynchronousCloseException(); // Connected as the watchdog closed it.
       }
     } catch (IOException e) {
       channel.close();
