@@ -17,7 +17,9 @@ public final class StandardIpcOptions {
 
   /**
    * How long a connect may take before it fails with {@link java.net.SocketTimeoutException}. Zero
-   * means no limit. Default: 10 seconds.
+   * means no limit. The JDK's provider connects in blocking mode and lets the {@link
+   * io.ipc4j.spi.Watchdog} end a connect past its deadline, which it does at most an eighth of the
+   * timeout late (between 5 and 100 ms). Default: 10 seconds.
    */
   public static final IpcOption<Duration> CONNECT_TIMEOUT =
       nonNegative("connectTimeout", Duration.ofSeconds(10));
