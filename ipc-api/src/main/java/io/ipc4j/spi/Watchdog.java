@@ -2,6 +2,7 @@ package io.ipc4j.spi;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -9,6 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One watchdog thread for every deadline in the JVM: ipc4j's read and write timeouts, and the
@@ -19,6 +22,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * connect}, where a non-blocking connect and a {@code poll} take four to seven system calls more.
  */
 public final class Watchdog {
+  private static final Logger log = LoggerFactory.getLogger(Watchdog.class);
+
   // The ticks come before INSTANCE: its constructor reads MAX_TICK, which would still be 0 if it
   // were declared after (it is not a compile-time constant). A tick of 0 made the watchdog spin on
   // a whole core for as long as any connection had a timeout.
@@ -104,6 +109,11 @@ public final class Watchdog {
    * }</pre>
    */
   public Deadline closeAfter(Closeable target, long timeoutNanos) {
+    Objects.requireNonNull(target, "target");
+    if (timeoutNanos <= 0) {
+      throw new IllegalArgumentException(
+          "deadline of " + timeoutNanos + " ns (expected: > 0; for no limit, arm no deadline)");
+    }
     Deadline d = new Deadline(target, deadline(timeoutNanos));
     register(d, timeoutNanos);
     return d;
@@ -173,7 +183,13 @@ public final class Watchdog {
       LockSupport.parkNanos(this, tick);
       long now = System.nanoTime();
       for (Guarded g : guarded) {
-        g.expireIfDue(now);
+        try {
+          g.expireIfDue(now);
+        } catch (RuntimeException | Error e) {
+          // One faulty target must not end every deadline in the JVM: forget it, and go on.
+          guarded.remove(g);
+          log.warn("a deadline of {} failed and is no longer watched", g, e);
+        }
       }
     }
   }

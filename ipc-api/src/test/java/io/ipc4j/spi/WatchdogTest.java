@@ -2,6 +2,7 @@ package io.ipc4j.spi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.CountDownLatch;
@@ -58,6 +59,33 @@ class WatchdogTest {
 
     assertEquals(0, closes.get());
     assertFalse(deadline.expired());
+  }
+
+  /** A target whose close throws is dropped; the watchdog goes on closing the others. */
+  @Test
+  void aFailingTargetDoesNotStopTheWatchdog() throws Exception {
+    Watchdog.Deadline faulty =
+        Watchdog.get()
+            .closeAfter(
+                () -> {
+                  throw new IllegalStateException("broken target");
+                },
+                TimeUnit.MILLISECONDS.toNanos(20));
+    try {
+      awaitExpiry();
+      awaitExpiry();
+      assertTrue(faulty.expired());
+    } finally {
+      faulty.close();
+    }
+  }
+
+  @Test
+  void aDeadlineNeedsATargetAndATime() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Watchdog.get().closeAfter(() -> {}, 0));
+    assertEquals("deadline of 0 ns (expected: > 0; for no limit, arm no deadline)", e.getMessage());
+    assertThrows(NullPointerException.class, () -> Watchdog.get().closeAfter(null, 1_000_000));
   }
 
   /** Waits until the watchdog closes a fresh 50 ms deadline. */
