@@ -26,6 +26,32 @@ final class Client {
   }
 
   /**
+   * Measures in the slices the parent interleaves with the other contestant's ({@link
+   * Workload#turns}): prints {@code ready}, and runs {@code slice} each time the parent answers
+   * {@code go}, until it answers {@code end}.
+   */
+  void slices(Warmup.Step slice) throws IOException {
+    while (true) {
+      System.out.println(READY);
+      System.out.flush();
+      String line = parent.readLine();
+      if (END.equals(line)) {
+        return;
+      }
+      if (!GO.equals(line)) {
+        throw new IOException("expected go or end from the bench, got " + line);
+      }
+      slice.run();
+    }
+  }
+
+  /** What a client prints when it waits for a slice, and what the parent answers. */
+  static final String READY = "ready";
+
+  static final String GO = "go";
+  static final String END = "end";
+
+  /**
    * Prints {@code status} and waits for the parent to say {@code go}: lets the parent measure the
    * server in the middle of a workload.
    */
@@ -33,7 +59,7 @@ final class Client {
     System.out.println(status);
     System.out.flush();
     String line = parent.readLine();
-    if (!"go".equals(line)) {
+    if (!GO.equals(line)) {
       throw new IOException("expected go from the bench after " + status + ", got " + line);
     }
   }

@@ -41,13 +41,21 @@ final class ConnectRate extends Workload {
             0,
             3 * client.scale.maxWarmupNanos,
             () -> connection(client, endpoint, message, reply));
-    long start = System.nanoTime();
-    long count = 0;
-    do {
-      connection(client, endpoint, message, reply);
-      count++;
-    } while (System.nanoTime() - start < client.scale.measureNanos);
-    double seconds = (System.nanoTime() - start) / 1e9;
+    long perSlice = client.scale.measureNanos / client.scale.slices;
+    long[] totals = new long[2]; // connections, nanoseconds
+    client.slices(
+        () -> {
+          long start = System.nanoTime();
+          long elapsed;
+          do {
+            connection(client, endpoint, message, reply);
+            totals[0]++;
+            elapsed = System.nanoTime() - start;
+          } while (elapsed < perSlice);
+          totals[1] += elapsed;
+        });
+    long count = totals[0];
+    double seconds = totals[1] / 1e9;
     Map<String, Double> figures = new LinkedHashMap<>();
     figures.put("connects_per_s", count / seconds);
     figures.put("connections", (double) count);

@@ -11,15 +11,16 @@ import java.util.Map;
  * Datagram rate and loss, 64 B, over {@code udp} and {@code unixgram}: what a telemetry sensor
  * does. The client sends datagrams as fast as it can for the measuring time (after a warm-up burst
  * of at least {@link Scale#datagramWarmupNanos}, see {@link Warmup}, counted apart) on a connection
- * ({@code Ipc.connectMessages}; raw: a connected datagram channel), then asks the server how many
+ * ({@code Ipc.connectMessages}; raw: a connected datagram channel), in slices interleaved with the
+ * other contestant's ({@link Workload#turns}), and after each slice asks the server how many
  * arrived; the server is a bound socket that counts ({@code Ipc.bind}, as the samples' telemetry
  * collector; raw: a bound datagram channel), see {@link Service#COLLECT}.
  *
  * <p>Figures: datagrams sent per second (the client's send loop), received per second (the server's
- * count over the time from the first to the last datagram it received) and the loss in percent.
- * Over {@code udp} the sender never waits and a slower receiver loses what overflows its socket
- * buffer; over {@code unixgram} the kernel makes the sender wait instead, so nothing is lost and
- * both rates are the receiver's.
+ * count over the time from the first to the last datagram it received, summed over the slices) and
+ * the loss in percent. Over {@code udp} the sender never waits and a slower receiver loses what
+ * overflows its socket buffer; over {@code unixgram} the kernel makes the sender wait instead, so
+ * nothing is lost and both rates are the receiver's.
  *
  * <p>The report request is a datagram too and may be lost (the receive buffer is likeliest to be
  * full just after a burst): it is repeated, on a new connection after each timeout, at most {@value
@@ -54,10 +55,8 @@ final class DatagramRate extends Workload {
   Map<String, Double> run(Client client, String endpoint) throws IOException {
     ByteBuffer message = Workloads.filled(SIZE);
     Link[] link = {client.connect(endpoint)};
-    long[] report;
+    Totals totals = new Totals();
     Warmup warmup;
-    long count;
-    double seconds;
     try {
       warmup =
           Warmup.run(
@@ -66,23 +65,49 @@ final class DatagramRate extends Workload {
               0,
               client.scale.datagramWarmupNanos,
               () -> chunk(link[0], message));
-      ask(client, endpoint, link, 1);
-      long start = System.nanoTime();
-      count = burst(link[0], message, client.scale.measureNanos);
-      seconds = (System.nanoTime() - start) / 1e9;
-      report = ask(client, endpoint, link, 2);
+      long[] batch = {1};
+      ask(client, endpoint, link, batch[0]); // Starts the server's count.
+      long perSlice = client.scale.measureNanos / client.scale.slices;
+      client.slices(
+          () -> {
+            long start = System.nanoTime();
+            totals.sent += burst(link[0], message, perSlice);
+            totals.sendingNanos += System.nanoTime() - start;
+            totals.add(ask(client, endpoint, link, ++batch[0]));
+          });
     } finally {
       link[0].close();
     }
-    long received = report[0];
     Map<String, Double> figures = new LinkedHashMap<>();
-    figures.put("sent_per_s", count / seconds);
-    figures.put("received_per_s", received < 2 ? 0 : (received - 1) / (report[1] / 1e9));
-    figures.put("loss_pct", 100.0 * (count - received) / count);
-    figures.put("sent", (double) count);
-    figures.put("received", (double) received);
+    figures.put("sent_per_s", totals.sent / (totals.sendingNanos / 1e9));
+    figures.put(
+        "received_per_s", totals.spanNanos == 0 ? 0 : totals.intervals / (totals.spanNanos / 1e9));
+    figures.put("loss_pct", 100.0 * (totals.sent - totals.received) / totals.sent);
+    figures.put("sent", (double) totals.sent);
+    figures.put("received", (double) totals.received);
     warmup.report(figures);
     return figures;
+  }
+
+  /** What the slices sent and the server received. */
+  private static final class Totals {
+    long sent;
+    long sendingNanos;
+    long received;
+
+    /** Gaps between received datagrams, and the nanoseconds they spanned, over all slices. */
+    long intervals;
+
+    long spanNanos;
+
+    /** Adds a slice's report: its count and the nanoseconds from its first to its last datagram. */
+    void add(long[] report) {
+      received += report[0];
+      if (report[0] >= 2) {
+        intervals += report[0] - 1;
+        spanNanos += report[1];
+      }
+    }
   }
 
   /** Sends for {@code nanos}, looking at the clock every {@value #CHUNK} datagrams; the count. */

@@ -3,6 +3,7 @@ package io.ipc4j.samples.bench;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,11 +110,27 @@ final class IdleScale extends Workload {
   }
 
   /**
+   * One contestant after the other, each with a server of its own: the memory of a server holding
+   * the connections is one reading, with nothing to interleave.
+   */
+  @Override
+  Map<Contestant, Map<String, Double>> turns(List<Turn> turns)
+      throws IOException, InterruptedException {
+    Map<Contestant, Map<String, Double>> figures = new EnumMap<>(Contestant.class);
+    for (Turn turn : turns) {
+      long start = System.nanoTime();
+      Map<String, Double> f = turn(turn);
+      f.put("turn_s", (System.nanoTime() - start) / 1e9);
+      figures.put(turn.contestant, f);
+    }
+    return figures;
+  }
+
+  /**
    * A server process of its own: it reports its memory while the client holds every connection,
    * which the figures of both are merged with.
    */
-  @Override
-  Map<String, Double> turn(Turn turn) throws IOException, InterruptedException {
+  private Map<String, Double> turn(Turn turn) throws IOException, InterruptedException {
     int n = turn.scale.connections;
     try (ServerProcess server =
         turn.startServer(List.of("-Xmx" + HEAP, "-Xmn" + YOUNG), Service.ECHO, n)) {

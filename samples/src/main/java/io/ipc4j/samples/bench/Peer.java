@@ -28,8 +28,11 @@ import java.util.stream.Collectors;
  *   <li>{@code client CONTESTANT SCALE CONNECTIONS}: for each line {@code WORKLOAD TRANSPORT
  *       ENDPOINT SERVER_PID} on its standard input, runs that workload against the server process
  *       {@code SERVER_PID} (whose compilers its warm-ups wait for too) and prints {@code result
- *       WORKLOAD TRANSPORT name=value...}; stops when its standard input ends. Taking orders one at
- *       a time lets the bench alternate the contestants workload by workload.
+ *       WORKLOAD TRANSPORT name=value...}; stops when its standard input ends. A workload that
+ *       measures in slices prints {@code ready} after its warm-up and after each slice, and
+ *       measures a slice for each {@code go} it reads until it reads {@code end} ({@link
+ *       Client#slices}). Taking orders one at a time lets the bench alternate the contestants
+ *       workload by workload.
  * </ul>
  */
 public final class Peer {

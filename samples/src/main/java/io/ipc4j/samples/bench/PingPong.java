@@ -75,9 +75,13 @@ final class PingPong extends Workload {
               0,
               () -> echoes.record(histogram, Echoes.STEP));
       histogram.reset();
-      for (int done = 0; done < count; done += Echoes.STEP) {
-        echoes.record(histogram, Math.min(Echoes.STEP, count - done));
-      }
+      int perSlice = Math.max(1, count / client.scale.slices);
+      client.slices(
+          () -> {
+            for (int done = 0; done < perSlice; done += Echoes.STEP) {
+              echoes.record(histogram, Math.min(Echoes.STEP, perSlice - done));
+            }
+          });
     } finally {
       echoes.link.close();
     }

@@ -12,11 +12,11 @@ import java.util.Map;
 /**
  * One round: for each contestant and setting (apart, pinned) a fresh server JVM and a fresh client
  * JVM (so that neither contestant's code warms up or pollutes the other's), then every workload on
- * every transport, the contestants taking turns workload by workload: ipc4j, raw, ipc4j, raw in odd
- * rounds and raw first in even ones. Turns of seconds rather than minutes keep both sides of each
- * comparison under the same load on a shared machine. Processes that are not measuring wait on
- * their standard input and cost nothing. A workload that needs a server of its own per turn ({@link
- * Workload.Setting#OWN_SERVER}) gets it from {@link #startOwnServer}.
+ * every transport, both contestants' turns at a time ({@link Workload#turns}): ipc4j first in odd
+ * rounds and raw first in even ones, their measurements interleaved in slices, so that both sides
+ * of each comparison run under the same load on a shared machine. Processes that are not measuring
+ * wait on their standard input and cost nothing. A workload that needs a server of its own per turn
+ * ({@link Workload.Setting#OWN_SERVER}) gets it from {@link #startOwnServer}.
  */
 final class Round {
   /** Starting a JVM on a loaded machine can take seconds. */
@@ -96,13 +96,14 @@ final class Round {
         Workload.Setting setting =
             w.setting == Workload.Setting.OWN_SERVER ? Workload.Setting.APART : w.setting;
         for (String transport : w.transports) {
+          List<Turn> turns = new ArrayList<>();
           for (Contestant c : order()) {
             ServerProcess server = servers.getOrDefault(setting, Map.of()).get(c);
-            Turn turn = new Turn(w, transport, c, scale, clients.get(setting).get(c), server, this);
-            long start = System.nanoTime();
-            Map<String, Double> figures = new LinkedHashMap<>(w.turn(turn));
-            figures.put("turn_s", (System.nanoTime() - start) / 1e9);
-            results.add(transport, w, c, figures);
+            turns.add(new Turn(w, transport, c, scale, clients.get(setting).get(c), server, this));
+          }
+          Map<Contestant, Map<String, Double>> figures = w.turns(turns);
+          for (Contestant c : order()) {
+            results.add(transport, w, c, figures.get(c));
           }
         }
       }

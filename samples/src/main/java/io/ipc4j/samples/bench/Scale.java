@@ -10,8 +10,10 @@ package io.ipc4j.samples.bench;
  */
 final class Scale {
   static final Scale FULL =
-      new Scale("full", 2_000, 10_000, 8_000, 40_000, 800, 500, 10_000, 10_000, 200, 1_200, 10_000);
-  static final Scale QUICK = new Scale("quick", 200, 1_000, 500, 2_000, 60, 15, 100, 50, 0, 0, 200);
+      new Scale(
+          "full", 2_000, 10_000, 8_000, 40_000, 800, 500, 10_000, 10_000, 200, 1_200, 10_000, 8);
+  static final Scale QUICK =
+      new Scale("quick", 200, 1_000, 500, 2_000, 60, 15, 100, 50, 0, 0, 200, 2);
 
   final String name;
 
@@ -78,6 +80,15 @@ final class Scale {
   /** Connections held open at once by the idle scale workload ({@code --connections}). */
   final int connections;
 
+  /**
+   * How many slices each contestant's measurement is cut into, the parent interleaving the two
+   * contestants' slices ({@link Workload#turns}); a slice gets this share of the count or the time.
+   * Measured one after the other, the two halves of a comparison ran a second or more apart, and on
+   * this shared VM the same loop of CPU work took 190 to 280 ms from one moment to the next: a
+   * rate's per-round ratio moved by 10 to 40%.
+   */
+  final int slices;
+
   private Scale(
       String name,
       int pingPongWarmup,
@@ -90,7 +101,8 @@ final class Scale {
       int idleWarmup,
       long quietMillis,
       long maxWarmupMillis,
-      int connections) {
+      int connections,
+      int slices) {
     this.name = name;
     this.pingPongWarmup = pingPongWarmup;
     this.pingPongCount = pingPongCount;
@@ -103,6 +115,7 @@ final class Scale {
     this.quietNanos = quietMillis * 1_000_000;
     this.maxWarmupNanos = maxWarmupMillis * 1_000_000;
     this.connections = connections;
+    this.slices = slices;
   }
 
   long warmupNanos() {
@@ -135,7 +148,8 @@ final class Scale {
         idleWarmup,
         quietMillis,
         maxWarmupMillis,
-        connections);
+        connections,
+        slices);
   }
 
   /** The scale a child process was told: its name and the number of idle connections. */

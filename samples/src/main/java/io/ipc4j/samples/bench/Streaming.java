@@ -77,14 +77,21 @@ final class Streaming extends Workload {
               0,
               client.scale.warmupNanos(),
               () -> batch(link, messages, ack, end, batch));
-      long start = System.nanoTime();
-      long elapsed;
-      do {
-        batch(link, messages, ack, end, batch);
-        count += batch;
-        elapsed = System.nanoTime() - start;
-      } while (elapsed < client.scale.measureNanos);
-      seconds = elapsed / 1e9;
+      long perSlice = client.scale.measureNanos / client.scale.slices;
+      long[] totals = new long[2]; // messages, nanoseconds
+      client.slices(
+          () -> {
+            long start = System.nanoTime();
+            long elapsed;
+            do {
+              batch(link, messages, ack, end, batch);
+              totals[0] += batch;
+              elapsed = System.nanoTime() - start;
+            } while (elapsed < perSlice);
+            totals[1] += elapsed;
+          });
+      count = totals[0];
+      seconds = totals[1] / 1e9;
     }
     Map<String, Double> figures = new LinkedHashMap<>();
     figures.put("msgs_per_s", count / seconds);

@@ -65,7 +65,12 @@ final class Turn {
 
   /** Lets a client waiting in {@link Client#pause} go on. */
   void go() throws IOException {
-    client.send("go");
+    say(Client.GO);
+  }
+
+  /** Sends {@code line} to the client. */
+  void say(String line) throws IOException {
+    client.send(line);
   }
 
   /** The figures of the client's {@code result WORKLOAD TRANSPORT name=value...} line. */

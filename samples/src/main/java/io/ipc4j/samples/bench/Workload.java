@@ -1,13 +1,15 @@
 package io.ipc4j.samples.bench;
 
 import java.io.IOException;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * A kind of measurement: where it runs, what its server does, what its client measures and which
- * figures it reports. The client side runs in a client process ({@link #run}); the parent's side of
- * one turn ({@link #turn}) by default hands the client one order and reads its result.
+ * figures it reports. The client side runs in a client process ({@link #run}); the parent's side
+ * ({@link #turns}) by default hands both contestants' clients their orders and interleaves their
+ * measurements.
  */
 abstract class Workload {
   /** Which processes a workload's turns run in. */
@@ -55,14 +57,55 @@ abstract class Workload {
   /** The client's side: measures on {@code endpoint} and returns the figures by name. */
   abstract Map<String, Double> run(Client client, String endpoint) throws IOException;
 
+  /**
+   * Which contestant measures each slice, by index: {@code 0 1 1 0 0 1 1 0...} for two, every
+   * contestant {@code slices} times, each pass the reverse of the one before.
+   */
+  static int[] sliceOrder(int contestants, int slices) {
+    int[] order = new int[contestants * slices];
+    for (int slice = 0, k = 0; slice < slices; slice++) {
+      for (int i = 0; i < contestants; i++) {
+        order[k++] = slice % 2 == 0 ? i : contestants - 1 - i;
+      }
+    }
+    return order;
+  }
+
   /** A line for the notes under the table, saying what its label does not; null if none. */
   String note() {
     return null;
   }
 
-  /** The parent's side of one turn: by default, one order to the contestant's client. */
-  Map<String, Double> turn(Turn turn) throws IOException, InterruptedException {
-    return turn.order(turn.server());
+  /**
+   * The parent's side of both contestants' turns on one transport, in this round's order; returns
+   * each contestant's figures, with the seconds the turns took ({@code turn_s}).
+   *
+   * <p>By default the contestants warm up one after the other, then measure in {@link Scale#slices}
+   * slices each, interleaved A B B A A B B A..., each client waiting while the other measures
+   * ({@link Client#slices}). Measured one after the other, the two halves of a comparison ran a
+   * second or more apart on a machine whose speed drifts from moment to moment; interleaved, a
+   * drift slows both alike and the ABBA order cancels a steady one.
+   */
+  Map<Contestant, Map<String, Double>> turns(List<Turn> turns)
+      throws IOException, InterruptedException {
+    long start = System.nanoTime();
+    for (Turn turn : turns) {
+      turn.send(turn.server());
+      turn.expect(Client.READY);
+    }
+    for (int i : sliceOrder(turns.size(), turns.get(0).scale.slices)) {
+      Turn turn = turns.get(i);
+      turn.say(Client.GO);
+      turn.expect(Client.READY);
+    }
+    Map<Contestant, Map<String, Double>> figures = new EnumMap<>(Contestant.class);
+    for (Turn turn : turns) {
+      turn.say(Client.END);
+      figures.put(turn.contestant, turn.result());
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    figures.values().forEach(f -> f.put("turn_s", seconds));
+    return figures;
   }
 
   @Override
