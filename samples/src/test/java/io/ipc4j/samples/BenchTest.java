@@ -2,6 +2,7 @@ package io.ipc4j.samples;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,7 +46,6 @@ class BenchTest {
   static {
     WORKLOADS.put("pingpong-64", List.of(ALL, LATENCY));
     WORKLOADS.put("pingpong-64-pinned", List.of(ALL, LATENCY));
-    WORKLOADS.put("pingpong-64-peers", List.of(DATAGRAMS, LATENCY));
     WORKLOADS.put("stream-64", List.of(STREAMS, THROUGHPUT));
     WORKLOADS.put("stream-64-batch", List.of(STREAMS, THROUGHPUT));
     WORKLOADS.put("stream-1024", List.of(STREAMS, THROUGHPUT));
@@ -95,8 +95,29 @@ class BenchTest {
             }
           }
         });
+    assertFalse(r.out.contains("pingpong-64-peers"), "ran a workload only asked for:\n" + r.out);
     assertJson(Files.readString(json, StandardCharsets.UTF_8));
     assertPng(png);
+  }
+
+  @Test
+  @Timeout(90)
+  void workloadOnlyRunWhenAskedForRunsWhenNamed() throws Exception {
+    Sample.Result r;
+    try (Sample bench = Sample.start("bench", "--quick", "--workloads", "pingpong-64-peers")) {
+      assertTrue(
+          bench.process().waitFor(60, TimeUnit.SECONDS),
+          "bench --quick did not finish in 60 s: " + bench.output());
+      r = bench.finish();
+    }
+    assertEquals(0, r.exit, r.toString());
+    for (String transport : DATAGRAMS) {
+      Pattern row =
+          Pattern.compile(
+              "(?m)^" + transport + " +pingpong-64-peers +p50_us +[0-9.,]+ +[0-9.,]+ +[0-9.]+");
+      assertTrue(row.matcher(r.out).find(), "no row for " + row + " in:\n" + r.out);
+    }
+    assertFalse(r.out.contains(" stream-64 "), "ran a workload not asked for:\n" + r.out);
   }
 
   @Test
@@ -138,9 +159,9 @@ class BenchTest {
     Sample.Result r = Sample.run("bench", "--workloads", "pingpong-64,bogus");
     assertEquals(2, r.exit, r.toString());
     assertEquals(
-        "bench: --workloads: no workload 'bogus' (expected: "
-            + String.join(", ", WORKLOADS.keySet())
-            + ", idle-tcp)",
+        "bench: --workloads: no workload 'bogus' (expected: pingpong-64, pingpong-64-pinned,"
+            + " pingpong-64-peers, stream-64, stream-64-batch, stream-1024, stream-1024-batch,"
+            + " stream-65536, dgram-rate-64, connect-rate, idle, idle-tcp)",
         r.firstErrorLine());
   }
 

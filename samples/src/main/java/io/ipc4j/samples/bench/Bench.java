@@ -33,6 +33,8 @@ import picocli.CommandLine.Option;
       "  pingpong-64         64 B echo latency, server on CPU 1 and client on CPU 0 (taskset),"
           + " as every workload but the pinned one; tcp unix unixpacket udp unixgram",
       "  pingpong-64-pinned  the same, both processes on CPU 0 (taskset -c 0)",
+      "  pingpong-64-peers   udp unixgram, ipc4j serving with IpcServer (a handler per sender):"
+          + " only when asked for",
       "  stream-64, stream-1024, stream-65536: framed messages; tcp unix",
       "  stream-64-batch, stream-1024-batch: the same, ipc4j sending "
           + Streaming.PER_CALL
@@ -72,7 +74,8 @@ public final class Bench implements Callable<Integer> {
       names = "--workloads",
       paramLabel = "LIST",
       split = ",",
-      description = "Run only these workloads, comma-separated (default: all but idle-tcp).")
+      description =
+          "Run only these workloads, comma-separated (default: all but pingpong-64-peers and idle-tcp).")
   List<String> only;
 
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
