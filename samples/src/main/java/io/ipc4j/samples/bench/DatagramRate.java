@@ -17,10 +17,11 @@ import java.util.Map;
  * collector; raw: a bound datagram channel), see {@link Service#COLLECT}.
  *
  * <p>Figures: datagrams sent per second (the client's send loop), received per second (the server's
- * count over the time from the first to the last datagram it received, summed over the slices) and
- * the loss in percent. Over {@code udp} the sender never waits and a slower receiver loses what
- * overflows its socket buffer; over {@code unixgram} the kernel makes the sender wait instead, so
- * nothing is lost and both rates are the receiver's.
+ * count over the time from the first to the last datagram it received), each the median of the
+ * slices' rates ({@link SliceRates}), and the loss in percent over all slices. Over {@code udp} the
+ * sender never waits and a slower receiver loses what overflows its socket buffer; over {@code
+ * unixgram} the kernel makes the sender wait instead, so nothing is lost and both rates are the
+ * receiver's.
  *
  * <p>The report request is a datagram too and may be lost (the receive buffer is likeliest to be
  * full just after a burst): it is repeated, on a new connection after each timeout, at most {@value
@@ -55,7 +56,9 @@ final class DatagramRate extends Workload {
   Map<String, Double> run(Client client, String endpoint) throws IOException {
     ByteBuffer message = Workloads.filled(SIZE);
     Link[] link = {client.connect(endpoint)};
-    Totals totals = new Totals();
+    SliceRates sentRates = new SliceRates();
+    SliceRates receivedRates = new SliceRates();
+    long[] totals = new long[2]; // sent, received
     Warmup warmup;
     try {
       warmup =
@@ -71,43 +74,27 @@ final class DatagramRate extends Workload {
       client.slices(
           () -> {
             long start = System.nanoTime();
-            totals.sent += burst(link[0], message, perSlice);
-            totals.sendingNanos += System.nanoTime() - start;
-            totals.add(ask(client, endpoint, link, ++batch[0]));
+            long sent = burst(link[0], message, perSlice);
+            sentRates.add(sent, System.nanoTime() - start);
+            // The slice's count, and the nanoseconds from its first datagram to its last.
+            long[] report = ask(client, endpoint, link, ++batch[0]);
+            if (report[0] >= 2) {
+              receivedRates.add(report[0] - 1, report[1]);
+            }
+            totals[0] += sent;
+            totals[1] += report[0];
           });
     } finally {
       link[0].close();
     }
     Map<String, Double> figures = new LinkedHashMap<>();
-    figures.put("sent_per_s", totals.sent / (totals.sendingNanos / 1e9));
-    figures.put(
-        "received_per_s", totals.spanNanos == 0 ? 0 : totals.intervals / (totals.spanNanos / 1e9));
-    figures.put("loss_pct", 100.0 * (totals.sent - totals.received) / totals.sent);
-    figures.put("sent", (double) totals.sent);
-    figures.put("received", (double) totals.received);
+    figures.put("sent_per_s", sentRates.median());
+    figures.put("received_per_s", receivedRates.median());
+    figures.put("loss_pct", 100.0 * (totals[0] - totals[1]) / totals[0]);
+    figures.put("sent", (double) totals[0]);
+    figures.put("received", (double) totals[1]);
     warmup.report(figures);
     return figures;
-  }
-
-  /** What the slices sent and the server received. */
-  private static final class Totals {
-    long sent;
-    long sendingNanos;
-    long received;
-
-    /** Gaps between received datagrams, and the nanoseconds they spanned, over all slices. */
-    long intervals;
-
-    long spanNanos;
-
-    /** Adds a slice's report: its count and the nanoseconds from its first to its last datagram. */
-    void add(long[] report) {
-      received += report[0];
-      if (report[0] >= 2) {
-        intervals += report[0] - 1;
-        spanNanos += report[1];
-      }
-    }
   }
 
   /** Sends for {@code nanos}, looking at the clock every {@value #CHUNK} datagrams; the count. */
