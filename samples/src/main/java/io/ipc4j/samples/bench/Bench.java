@@ -144,21 +144,26 @@ public final class Bench implements Callable<Integer> {
         run.get("load_before"));
     Results results = new Results();
     long started = System.nanoTime();
+    long[] runTicks = cpuTicks();
     Path dir = Files.createTempDirectory(Path.of("/tmp"), "ipc4j-bench-");
     try {
       for (int round = 1; round <= roundCount; round++) {
         long start = System.nanoTime();
+        long[] ticks = cpuTicks();
         new Round(scale, workloads, placements, dir, round).run(results);
         System.out.printf(
-            "round %d/%d done in %.1f s, load average %s%n",
-            round, roundCount, (System.nanoTime() - start) / 1e9, load());
+            "round %d/%d done in %.1f s, load average %s, CPU time stolen by the host %s%n",
+            round, roundCount, (System.nanoTime() - start) / 1e9, load(), stolen(ticks));
       }
     } finally {
       deleteTree(dir);
     }
     run.put("seconds", String.format(Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e9));
     run.put("load_after", load());
-    System.out.printf("load average after: %s%n%n", run.get("load_after"));
+    run.put("stolen", stolen(runTicks));
+    System.out.printf(
+        "load average after: %s; CPU time stolen by the host: %s%n%n",
+        run.get("load_after"), run.get("stolen"));
     Report report = new Report(results, workloads, run);
     report.printTable(System.out);
     if (json != null) {
@@ -225,6 +230,35 @@ public final class Bench implements Callable<Integer> {
       }
     }
     return null;
+  }
+
+  /**
+   * The CPU time the hypervisor gave to others while this machine's CPUs wanted it (Linux's steal
+   * time), and all CPU time, in clock ticks since boot; null where there is no {@code /proc/stat}.
+   * On a shared VM this is the noise no interleaving removes: a stolen slice is slower for
+   * whichever contestant had it.
+   */
+  private static long[] cpuTicks() {
+    try {
+      String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      long total = 0;
+      for (int i = 1; i < f.length; i++) {
+        total += Long.parseLong(f[i]);
+      }
+      return new long[] {f.length > 8 ? Long.parseLong(f[8]) : 0, total};
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** The share of CPU time stolen since {@code before}, as a percentage, or "unknown". */
+  private static String stolen(long[] before) {
+    long[] now = cpuTicks();
+    if (before == null || now == null || now[1] <= before[1]) {
+      return "unknown";
+    }
+    return String.format(
+        Locale.ROOT, "%.1f%%", 100.0 * (now[0] - before[0]) / (now[1] - before[1]));
   }
 
   /** The 1, 5 and 15 minute load averages, as {@code uptime} shows them. */
