@@ -3,7 +3,7 @@ package io.ipc4j.samples.bench;
 /**
  * How much each workload does. Throughput workloads run for a set time rather than a set count, so
  * that a turn (one workload, one transport, one contestant) takes about as long on a slow or loaded
- * machine as on a fast one: at full scale 0.6 s of measuring after the warm-up, which keeps the
+ * machine as on a fast one: at full scale 0.5 s of measuring after the warm-up, which keeps the
  * default run of three rounds under five minutes on this project's 2-core machine; interleaved in
  * slices with the other contestant's ({@link Workload#turns}), that is enough for ratios that hold
  * from run to run. Ping-pong runs a set count, so that both contestants' percentiles come from as
@@ -12,7 +12,7 @@ package io.ipc4j.samples.bench;
 final class Scale {
   static final Scale FULL =
       new Scale(
-          "full", 2_000, 10_000, 8_000, 40_000, 600, 500, 10_000, 10_000, 200, 1_200, 10_000, 8);
+          "full", 2_000, 6_000, 8_000, 24_000, 500, 500, 10_000, 10_000, 200, 1_000, 10_000, 8);
   static final Scale QUICK =
       new Scale("quick", 200, 1_000, 500, 2_000, 60, 15, 100, 50, 0, 0, 200, 2);
 
@@ -71,10 +71,11 @@ final class Scale {
   final long quietNanos;
 
   /**
-   * The longest a warm-up may last waiting for the compilers to go quiet; three times that for
-   * {@code connect-rate}, whose every step runs the most code (ipc4j's tcp client needed 2 to 3.2
-   * s). At 2 s the default run took 4 min 58 s on a loaded machine: ping-pong warm-ups alone took a
-   * minute.
+   * The longest a warm-up may last waiting for the compilers to go quiet; 3.6 times that for {@code
+   * connect-rate}, whose every step runs the most code (ipc4j's tcp client needed 2 to 3.2 s), and
+   * twice that for datagram ping-pongs on one CPU ({@link PingPong}). At 2 s the default run took 4
+   * min 58 s on a loaded machine: ping-pong warm-ups alone took a minute; at 1.2 s it took 5 min 2
+   * s on a day the host took 6% of the CPU time.
    */
   final long maxWarmupNanos;
 
