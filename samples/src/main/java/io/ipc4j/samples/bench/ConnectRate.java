@@ -44,26 +44,19 @@ final class ConnectRate extends Workload {
             () -> connection(client, endpoint, message, reply));
     long perSlice = client.scale.measureNanos / client.scale.slices;
     SliceRates rates = new SliceRates();
-    long[] totals = new long[2]; // connections, nanoseconds
     client.slices(
-        () -> {
-          long start = System.nanoTime();
-          long made = 0;
-          long elapsed;
-          do {
-            connection(client, endpoint, message, reply);
-            made++;
-            elapsed = System.nanoTime() - start;
-          } while (elapsed < perSlice);
-          rates.add(made, elapsed);
-          totals[0] += made;
-          totals[1] += elapsed;
-        });
+        () ->
+            rates.measure(
+                perSlice,
+                () -> {
+                  connection(client, endpoint, message, reply);
+                  return 1;
+                }));
     Map<String, Double> figures = new LinkedHashMap<>();
     figures.put("connects_per_s", rates.median());
     // For the JSON: the rate over all slices together, which a stalled slice lowers.
-    figures.put("connects_per_s_all", totals[0] / (totals[1] / 1e9));
-    figures.put("connections", (double) totals[0]);
+    figures.put("connects_per_s_all", rates.overall());
+    figures.put("connections", (double) rates.total());
     warmup.report(figures);
     return figures;
   }

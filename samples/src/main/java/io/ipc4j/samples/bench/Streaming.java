@@ -69,7 +69,6 @@ final class Streaming extends Workload {
     ByteBuffer ack = ByteBuffer.allocateDirect(16);
     ByteBuffer end = ByteBuffer.allocateDirect(0);
     SliceRates rates = new SliceRates();
-    long[] totals = new long[2]; // messages, nanoseconds
     Warmup warmup;
     try (Link link = client.connect(endpoint)) {
       warmup =
@@ -81,25 +80,19 @@ final class Streaming extends Workload {
               () -> batch(link, messages, ack, end, batch));
       long perSlice = client.scale.measureNanos / client.scale.slices;
       client.slices(
-          () -> {
-            long start = System.nanoTime();
-            long sent = 0;
-            long elapsed;
-            do {
-              batch(link, messages, ack, end, batch);
-              sent += batch;
-              elapsed = System.nanoTime() - start;
-            } while (elapsed < perSlice);
-            rates.add(sent, elapsed);
-            totals[0] += sent;
-            totals[1] += elapsed;
-          });
+          () ->
+              rates.measure(
+                  perSlice,
+                  () -> {
+                    batch(link, messages, ack, end, batch);
+                    return batch;
+                  }));
     }
     Map<String, Double> figures = new LinkedHashMap<>();
     figures.put("msgs_per_s", rates.median());
     figures.put("mb_per_s", rates.median() * size / 1e6);
     // For the JSON: the rate over all slices together, which a stalled slice lowers.
-    figures.put("msgs_per_s_all", totals[0] / (totals[1] / 1e9));
+    figures.put("msgs_per_s_all", rates.overall());
     if (perCall > 1) {
       // For the JSON: how many messages each contestant's send call carried.
       figures.put("msgs_per_call", client.contestant == Contestant.IPC4J ? (double) perCall : 1.0);

@@ -1,6 +1,7 @@
 package io.ipc4j.samples.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -33,5 +34,23 @@ class SliceRatesTest {
       rates.add(i, 1_000_000_000);
     }
     assertEquals(11, rates.median(), 1e-9);
+  }
+
+  @Test
+  void measureRunsStepsForTheSliceAndCountsWhatTheyDid() throws Exception {
+    SliceRates rates = new SliceRates();
+    int[] calls = {0};
+    long start = System.nanoTime();
+    rates.measure(
+        20_000_000,
+        () -> {
+          calls[0]++;
+          return 3;
+        });
+    long nanos = System.nanoTime() - start;
+    assertTrue(nanos >= 20_000_000, "a slice ended after " + nanos + " ns");
+    assertEquals(3L * calls[0], rates.total());
+    assertEquals(rates.overall(), rates.median(), 1e-6); // one slice
+    assertTrue(rates.overall() > 0);
   }
 }
