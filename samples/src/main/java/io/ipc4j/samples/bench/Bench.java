@@ -19,17 +19,17 @@ import picocli.CommandLine.Option;
 
 /**
  * Measures ipc4j against the same workload written directly on JDK channels (and junixsocket where
- * ipc4j uses it), server and client in separate JVMs, alternating ipc4j and raw turn after turn so
- * that both see the same machine. Prints medians and the ratio ipc4j/raw for every figure; {@code
- * --json} writes every round, {@code --plot} draws a chart.
+ * ipc4j uses it), server and client in separate JVMs, the two contestants' measurements interleaved
+ * in slices so that both see the same machine. Prints medians and the ratio ipc4j/raw for every
+ * figure; {@code --json} writes every round, {@code --plot} draws a chart.
  */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
     description = {
       "Compare ipc4j with raw JDK channels (junixsocket for unixpacket and unixgram): the same"
-          + " workloads written by hand, server and client in separate processes, turns"
-          + " alternating ipc4j and raw. Workloads (--workloads):",
+          + " workloads written by hand, server and client in separate processes, ipc4j's and"
+          + " raw's measurements interleaved in slices. Workloads (--workloads):",
       "  pingpong-64         64 B echo latency, server on CPU 1 and client on CPU 0 (taskset),"
           + " as every workload but the pinned one; tcp unix unixpacket udp unixgram",
       "  pingpong-64-pinned  the same, both processes on CPU 0 (taskset -c 0)",

@@ -31,7 +31,7 @@ import java.util.stream.Collectors;
  *       WORKLOAD TRANSPORT name=value...}; stops when its standard input ends. A workload that
  *       measures in slices prints {@code ready} after its warm-up and after each slice, and
  *       measures a slice for each {@code go} it reads until it reads {@code end} ({@link
- *       Client#slices}). Taking orders one at a time lets the bench alternate the contestants
+ *       Client#slices}). Taking orders one at a time lets the bench interleave the contestants
  *       workload by workload.
  * </ul>
  */

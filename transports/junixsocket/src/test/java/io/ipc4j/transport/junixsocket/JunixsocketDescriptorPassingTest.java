@@ -412,12 +412,7 @@ class JunixsocketDescriptorPassingTest {
                 .start());
     MessageConnection client =
         fixture.closeAfter(Ipc.connectMessages(server.endpoint(), TestEndpoints.JUNIXSOCKET));
-    try (FileInputStream in = new FileInputStream(newFile("to the handler").toFile())) {
-      client
-          .unwrap(DescriptorPassing.class)
-          .orElseThrow()
-          .send(ByteBuffer.wrap("a file".getBytes(UTF_8)), in.getFD());
-    }
+    sendFileDescriptor(client, "to the handler");
 
     assertEquals("to the handler", UTF_8.decode(client.receive()).toString());
   }
@@ -448,13 +443,18 @@ class JunixsocketDescriptorPassingTest {
    */
   private void sendFile(MessageConnection client, String content, MessageConnection server)
       throws IOException {
+    sendFileDescriptor(client, content);
+    assertEquals("a file", UTF_8.decode(server.receive()).toString());
+  }
+
+  /** Sends the descriptor of a new file holding {@code content} with the message "a file". */
+  private void sendFileDescriptor(MessageConnection client, String content) throws IOException {
     try (FileInputStream in = new FileInputStream(newFile(content).toFile())) {
       client
           .unwrap(DescriptorPassing.class)
           .orElseThrow()
           .send(ByteBuffer.wrap("a file".getBytes(UTF_8)), in.getFD());
     }
-    assertEquals("a file", UTF_8.decode(server.receive()).toString());
   }
 
   /**
