@@ -98,11 +98,16 @@ final class PlatformWorkers {
 
   private final class Worker implements Runnable {
     final Thread thread;
-    private final Job first;
+
+    /**
+     * The job handed over and not yet finished; null while waiting. Cleared when a job ends, so
+     * that a worker waiting for its next connection holds nothing of the last one (its buffers
+     * among it) for the keep-alive.
+     */
     private volatile Job next;
 
     Worker(Job first) {
-      this.first = first;
+      this.next = first;
       this.thread = IpcThreads.platform(first.name(), this, true);
     }
 
@@ -113,14 +118,18 @@ final class PlatformWorkers {
 
     @Override
     public void run() {
-      for (Job job = first; job != EXIT; job = awaitJob()) {
-        if (job != first) {
-          // The first job's name is the thread's since its creation.
-          thread.setName(job.name());
-        }
+      // The first job's name is the thread's since its creation.
+      Job job = next;
+      while (job != EXIT) {
         job.task().run();
         // The next connection must not see this one's interrupt.
         Thread.interrupted();
+        // Nor may this frame hold the last job while waiting (an interpreted frame would).
+        job = null;
+        job = awaitJob();
+        if (job != EXIT) {
+          thread.setName(job.name());
+        }
       }
     }
 
@@ -128,10 +137,10 @@ final class PlatformWorkers {
     private Job awaitJob() {
       lock.lock();
       try {
+        next = null;
         if (closed || idle.size() >= maxIdle) {
           return EXIT;
         }
-        next = null;
         idle.addFirst(this);
       } finally {
         lock.unlock();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +26,21 @@ class PlatformWorkersTest {
   private final BlockingQueue<Thread> ran = new LinkedBlockingQueue<>();
 
   private Thread runOn(PlatformWorkers workers, String name) throws InterruptedException {
-    workers.execute(name, () -> ran.add(Thread.currentThread()));
+    return runOn(workers, name, null);
+  }
+
+  /** A task that records its thread, holding {@code state} as a connection's task holds it. */
+  private record Task(BlockingQueue<Thread> ran, Object state) implements Runnable {
+    @Override
+    public void run() {
+      ran.add(Thread.currentThread());
+    }
+  }
+
+  /** Runs a task named {@code name} that holds {@code state}; returns its thread once it ran. */
+  private Thread runOn(PlatformWorkers workers, String name, Object state)
+      throws InterruptedException {
+    workers.execute(name, new Task(ran, state));
     Thread t = ran.poll(10, TimeUnit.SECONDS);
     assertTrue(t != null, "task " + name + " ran");
     return t;
@@ -84,6 +99,28 @@ class PlatformWorkersTest {
     workers.close();
     first.join(10_000);
     assertFalse(first.isAlive(), "close ends a waiting worker");
+  }
+
+  @Test
+  void aWaitingWorkerHoldsNothingOfItsLastTask() throws Exception {
+    PlatformWorkers workers = new PlatformWorkers("idle", 4, LONG);
+    // A task standing for a connection: what a waiting worker still held of it (its buffers,
+    // its socket) would stay reachable for the keep-alive.
+    Object connection = new byte[1024];
+    WeakReference<Object> held = new WeakReference<>(connection);
+    Thread first = runOn(workers, "first", connection);
+    connection = null;
+    await("the first worker to wait", () -> first.getName().equals("idle"));
+    Thread second = runOn(workers, "second", new byte[1024]);
+    assertSame(first, second, "the waiting worker ran the second task");
+    await("the second task to end", () -> first.getName().equals("idle"));
+    await(
+        "the first task's connection to be collected",
+        () -> {
+          System.gc();
+          return held.get() == null;
+        });
+    workers.close();
   }
 
   @Test
