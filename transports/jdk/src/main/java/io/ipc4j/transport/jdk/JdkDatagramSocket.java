@@ -16,7 +16,6 @@ import java.net.PortUnreachableException;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.StandardSocketOptions;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
@@ -428,25 +427,8 @@ final class JdkDatagramSocket implements DatagramSocket {
       return last.endpoint;
     }
     InetSocketAddress address = (InetSocketAddress) from;
-    Endpoint sender;
-    if (address.getAddress() instanceof Inet4Address && scheme.equals("udp6")) {
-      // An IPv4 peer of a dual-stack socket, written as the udp6 scheme allows.
-      byte[] mapped = new byte[16];
-      mapped[10] = (byte) 0xff;
-      mapped[11] = (byte) 0xff;
-      System.arraycopy(address.getAddress().getAddress(), 0, mapped, 12, 4);
-      try {
-        sender =
-            Endpoint.of(
-                scheme,
-                new InetSocketAddress(
-                    Inet6Address.getByAddress(null, mapped, -1), address.getPort()));
-      } catch (UnknownHostException impossible) {
-        throw new AssertionError(impossible);
-      }
-    } else {
-      sender = Endpoint.of(scheme, address);
-    }
+    // An IPv4 peer of a dual-stack udp6 socket is written as that scheme allows.
+    Endpoint sender = DualStack.endpointOf(scheme, address);
     lastSender = new Peer(sender, address);
     return sender;
   }

@@ -72,7 +72,7 @@ final class JdkStreamSocket implements StreamSocket {
   public Endpoint localEndpoint() {
     Endpoint e = local;
     if (e == null) {
-      e = Endpoint.of(scheme, localAddress);
+      e = DualStack.endpointOf(scheme, localAddress);
       local = e;
     }
     return e;
@@ -82,7 +82,7 @@ final class JdkStreamSocket implements StreamSocket {
   public Endpoint remoteEndpoint() {
     Endpoint e = remote;
     if (e == null) {
-      e = Endpoint.of(scheme, remoteAddress);
+      e = DualStack.endpointOf(scheme, remoteAddress);
       remote = e;
     }
     return e;
