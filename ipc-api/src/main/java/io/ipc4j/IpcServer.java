@@ -250,7 +250,15 @@ public final class IpcServer implements Closeable {
         pauseAfterAcceptFailure();
         continue;
       }
-      admit(connection);
+      try {
+        admit(connection);
+      } catch (RuntimeException e) {
+        // A peer the transport cannot describe, say: it costs its own connection, not the server.
+        closeQuietly(connection);
+        if (refusalLogDue()) {
+          log.warn("{}: cannot admit a connection, closed it", endpoint, e);
+        }
+      }
     }
   }
 
@@ -316,12 +324,20 @@ public final class IpcServer implements Closeable {
 
   private void refuse(Closeable connection, Endpoint peer, String reason) {
     closeQuietly(connection);
-    long now = System.nanoTime();
-    if (now - lastRefusalLog >= REFUSAL_LOG_INTERVAL) {
-      lastRefusalLog = now;
+    if (refusalLogDue()) {
       log.warn("{}: refused a connection from {}: {}", endpoint, peer, reason);
     }
     notify(() -> events.connectionRefused(endpoint, peer, reason));
+  }
+
+  /** Whether a refused connection may be logged now: a flood of them is logged at a rate. */
+  private boolean refusalLogDue() {
+    long now = System.nanoTime();
+    if (now - lastRefusalLog < REFUSAL_LOG_INTERVAL) {
+      return false;
+    }
+    lastRefusalLog = now;
+    return true;
   }
 
   private void run(Session s) {

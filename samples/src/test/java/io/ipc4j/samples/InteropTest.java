@@ -127,6 +127,46 @@ class InteropTest {
     }
   }
 
+  /**
+   * A client bound to a path of 107 bytes, which the kernel allows and no endpoint can hold (the
+   * JDK's channels take at most 106): the server cannot name that peer, so it closes its connection
+   * and goes on serving everyone else.
+   */
+  @Test
+  void aPeerNoEndpointCanNameCostsOnlyItsOwnConnection() throws Exception {
+    Interop.assume("python3", "python3");
+    String echo =
+        String.join(
+            "\n",
+            "import socket, struct, sys",
+            "s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)",
+            "s.settimeout(20)",
+            "if sys.argv[1] != '-': s.bind(sys.argv[1])",
+            "s.connect(sys.argv[2])",
+            "data = b''",
+            "try:",
+            "    s.sendall(struct.pack('>I', 5) + b'hello')",
+            "    while len(data) < 9:",
+            "        chunk = s.recv(9 - len(data))",
+            "        if not chunk: break",
+            "        data += chunk",
+            "except (ConnectionResetError, BrokenPipeError):",
+            "    pass  # closed with the request unread",
+            "print('echo ' + data[4:].decode() if len(data) == 9 else 'closed after %d bytes' % len(data))",
+            "");
+    Path socket = tmp.resolve("e.sock");
+    String dir = tmp.toString() + "/";
+    String longName = dir + "x".repeat(107 - dir.length());
+    try (Sample server = Sample.start("echo-server", "unix://" + socket)) {
+      server.awaitListening();
+      Interop.Run nameless =
+          Interop.run(List.of("python3", "-c", echo, longName, socket.toString()), "");
+      assertEquals("closed after 0 bytes\n", nameless.out, nameless.toString());
+      Interop.Run next = Interop.run(List.of("python3", "-c", echo, "-", socket.toString()), "");
+      assertEquals("echo hello\n", next.out, "the server still serves: " + next);
+    }
+  }
+
   @Test
   void curlGetsStatusOverUnixAndFilesOverTcpReusingTheConnection() throws Exception {
     Interop.assume("curl", "curl");
