@@ -29,9 +29,11 @@ import java.util.List;
  */
 public interface DescriptorPassing {
   /**
-   * Sends {@code message} with {@code descriptors} attached; the sender's descriptors stay open.
+   * Sends {@code message} with {@code descriptors} attached; the sender's descriptors stay open. A
+   * send that fails takes its descriptors back: they never go with a later message.
    *
-   * @throws IllegalArgumentException if no descriptor is given or one is not valid
+   * @throws IllegalArgumentException if no descriptor is given or one is not valid, or if {@code
+   *     message} is empty where nothing else would carry them (a byte stream, a packet)
    * @throws IOException as for the connection's own send
    */
   void send(ByteBuffer message, FileDescriptor... descriptors) throws IOException;

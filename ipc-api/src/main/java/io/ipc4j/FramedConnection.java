@@ -100,9 +100,11 @@ final class FramedConnection implements MessageConnection, Drainable {
   private void send(ByteBuffer message, FileDescriptor[] descriptors) throws IOException {
     Messages.checkSendSize(message.remaining(), maxMessageSize, stream.remoteEndpoint());
     sendLock.lock();
+    DescriptorChannel carrier = null;
     try {
       if (descriptors != null) {
-        stream.unwrap(DescriptorChannel.class).orElseThrow().attachToNextWrite(descriptors);
+        carrier = stream.unwrap(DescriptorChannel.class).orElseThrow();
+        carrier.attachToNextWrite(descriptors);
       }
       if (single.length == 0) {
         single = new ByteBuffer[1];
@@ -110,6 +112,10 @@ final class FramedConnection implements MessageConnection, Drainable {
       single[0] = message;
       writeFrames(single, 0, 1);
     } finally {
+      if (carrier != null) {
+        // Gone with the first write, or, if it failed, never to go with a later message.
+        carrier.attachToNextWrite();
+      }
       if (single.length > 0) {
         single[0] = null;
       }

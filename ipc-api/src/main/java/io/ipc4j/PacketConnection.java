@@ -77,15 +77,21 @@ final class PacketConnection implements MessageConnection, Drainable {
 
   /** Sends one packet under the write timeout; the caller holds sendLock. */
   private void sendPacket(ByteBuffer message, FileDescriptor[] descriptors) throws IOException {
+    DescriptorChannel carrier = null;
     try {
       guard.armWrite();
       if (descriptors != null) {
-        socket.unwrap(DescriptorChannel.class).orElseThrow().attachToNextWrite(descriptors);
+        carrier = socket.unwrap(DescriptorChannel.class).orElseThrow();
+        carrier.attachToNextWrite(descriptors);
       }
       socket.send(message);
     } catch (IOException e) {
       throw guard.translate(e, Guard.WRITE);
     } finally {
+      if (carrier != null) {
+        // Gone with the packet, or, if it was refused, never to go with a later one.
+        carrier.attachToNextWrite();
+      }
       guard.disarmWrite();
     }
   }

@@ -75,11 +75,17 @@ final class SocketConnection implements StreamConnection {
   private int write(ByteBuffer src, FileDescriptor[] descriptors) throws IOException {
     ensureOpen();
     int n = src.remaining();
+    if (descriptors != null && n == 0) {
+      throw new IllegalArgumentException(
+          "no bytes to carry the file descriptors (expected: at least 1 byte): " + this);
+    }
     writeLock.lock();
+    DescriptorChannel carrier = null;
     try {
       guard.armWrite();
       if (descriptors != null) {
-        socket.unwrap(DescriptorChannel.class).orElseThrow().attachToNextWrite(descriptors);
+        carrier = socket.unwrap(DescriptorChannel.class).orElseThrow();
+        carrier.attachToNextWrite(descriptors);
       }
       while (src.hasRemaining()) {
         socket.write(src);
@@ -88,6 +94,10 @@ final class SocketConnection implements StreamConnection {
     } catch (IOException e) {
       throw guard.translate(e, Guard.WRITE);
     } finally {
+      if (carrier != null) {
+        // Gone with the first write, or, if it failed, never to go with a later one.
+        carrier.attachToNextWrite();
+      }
       guard.disarmWrite();
       writeLock.unlock();
     }

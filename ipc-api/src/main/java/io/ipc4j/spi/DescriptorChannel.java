@@ -10,7 +10,8 @@ import java.io.FileDescriptor;
  */
 public interface DescriptorChannel {
   /**
-   * Attaches {@code descriptors} to the next write or send on this socket (and only to it).
+   * Attaches {@code descriptors} to the next write or send on this socket (and only to it),
+   * replacing any attached and not sent yet; none takes those back.
    *
    * @throws IllegalArgumentException if a descriptor is not valid
    */

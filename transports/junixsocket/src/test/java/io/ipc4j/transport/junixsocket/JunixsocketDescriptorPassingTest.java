@@ -36,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.newsclub.net.unix.AFUNIXSocketChannel;
@@ -272,6 +273,51 @@ class JunixsocketDescriptorPassingTest {
     client.close();
     server.close();
     assertEquals("through the API over " + scheme, read(fds.get(0)));
+  }
+
+  /**
+   * Descriptors that a send could not carry (an empty write on a byte stream, which sends nothing;
+   * an empty packet, which is refused) are refused with it and do not travel with the next send.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"unix", "unixpacket"})
+  void descriptorsOfAFailedSendDoNotGoWithTheNext(String scheme) throws Throwable {
+    Endpoint endpoint = TestEndpoints.newAbstractEndpoint().withScheme(scheme);
+    DescriptorPassing sending;
+    DescriptorPassing receiving;
+    Executable sendPlain;
+    Executable receivePlain;
+    if (scheme.equals("unix")) {
+      Listener<StreamConnection> listener =
+          fixture.closeAfter(Ipc.listen(endpoint, TestEndpoints.RECEIVING));
+      StreamConnection client =
+          fixture.closeAfter(Ipc.connect(endpoint, TestEndpoints.JUNIXSOCKET));
+      StreamConnection server = fixture.closeAfter(listener.accept());
+      sending = client.unwrap(DescriptorPassing.class).orElseThrow();
+      receiving = server.unwrap(DescriptorPassing.class).orElseThrow();
+      sendPlain = () -> client.write(ByteBuffer.wrap(new byte[] {7}));
+      receivePlain = () -> assertEquals(1, server.read(ByteBuffer.allocate(8)));
+    } else {
+      Listener<MessageConnection> listener =
+          fixture.closeAfter(Ipc.listenMessages(endpoint, TestEndpoints.RECEIVING));
+      MessageConnection client =
+          fixture.closeAfter(Ipc.connectMessages(endpoint, TestEndpoints.JUNIXSOCKET));
+      MessageConnection server = fixture.closeAfter(listener.accept());
+      sending = client.unwrap(DescriptorPassing.class).orElseThrow();
+      receiving = server.unwrap(DescriptorPassing.class).orElseThrow();
+      sendPlain = () -> client.send(ByteBuffer.wrap(new byte[] {7}));
+      receivePlain = () -> assertEquals(1, server.receive().remaining());
+    }
+    try (FileInputStream in = new FileInputStream(newFile("not to be sent").toFile())) {
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> sending.send(ByteBuffer.allocate(0), in.getFD()));
+      assertTrue(e.getMessage().contains("expected: at least 1 byte"), e.getMessage());
+    }
+    sendPlain.execute();
+    receivePlain.execute();
+    assertEquals(List.of(), receiving.receivedDescriptors(), "nothing came with the next send");
   }
 
   /**
