@@ -44,6 +44,14 @@ final class FramedConnection implements MessageConnection, Drainable {
    */
   private static final int DIRECT_READ = 8 * 1024;
 
+  /**
+   * The most one read into a heap buffer asks for. The JDK reads a heap buffer through a temporary
+   * direct buffer of the size asked for and keeps it with the thread for the next I/O: one read of
+   * a whole 4 MiB message left 4 MiB of native memory with the thread, which for a pooled server
+   * thread is for as long as it lives. A 64 KiB read is as fast per byte.
+   */
+  private static final int MAX_HEAP_READ = 64 * 1024;
+
   /** What the send buffers are before the first send. */
   private static final ByteBuffer[] NONE_YET = {};
 
@@ -302,7 +310,7 @@ final class FramedConnection implements MessageConnection, Drainable {
     if (!in.hasRemaining()) {
       if (want >= DIRECT_READ) {
         int limit = dst.limit();
-        dst.limit(dst.position() + want);
+        dst.limit(dst.position() + (dst.isDirect() ? want : Math.min(want, MAX_HEAP_READ)));
         try {
           int n = stream.read(dst);
           if (n < 0) {

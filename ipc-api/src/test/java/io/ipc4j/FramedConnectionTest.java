@@ -103,6 +103,28 @@ class FramedConnectionTest {
     assertEquals(0, p.socket.singleWrites, "no write of one buffer");
   }
 
+  /**
+   * The JDK reads into a heap buffer through a temporary direct buffer of the size asked for, and
+   * keeps it with the thread: a large message is read 64 KiB at a time, so that a server thread
+   * keeps at most that much after it.
+   */
+  @Test
+  void readsALargeMessageIntoTheHeapAtMost64KiBPerRead() throws Exception {
+    Pair p = pair(IpcOptions.of(StandardIpcOptions.MAX_MESSAGE_SIZE, 8 << 20), Integer.MAX_VALUE);
+    byte[] large = payload(4 << 20, 7);
+    CompletableFuture<Void> send = background("send", () -> p.sender.send(ByteBuffer.wrap(large)));
+    assertArrayEquals(large, bytesOf(p.receiver.receive()), "receive()");
+    send.get(10, TimeUnit.SECONDS);
+    ByteBuffer into = ByteBuffer.allocate(large.length);
+    send = background("send", () -> p.sender.send(ByteBuffer.wrap(large)));
+    assertEquals(large.length, p.receiver.receive(into), "receive(dst)");
+    send.get(10, TimeUnit.SECONDS);
+    assertArrayEquals(large, into.array(), "receive(dst)");
+    assertTrue(
+        p.receiverSocket.largestHeapRead <= 64 * 1024,
+        "largest read into the heap: " + p.receiverSocket.largestHeapRead + " bytes");
+  }
+
   @Test
   void reusesHeadersAndBufferArrayOnceGrown() throws Exception {
     Pair p = pair(IpcOptions.DEFAULTS, Integer.MAX_VALUE);
@@ -382,8 +404,14 @@ class FramedConnectionTest {
     final java.util.Map<ByteBuffer, Long> readInto =
         Collections.synchronizedMap(new java.util.IdentityHashMap<>());
 
+    /** The most bytes one read into a heap buffer asked for. */
+    volatile int largestHeapRead;
+
     @Override
     public int read(ByteBuffer dst) throws IOException {
+      if (!dst.isDirect()) {
+        largestHeapRead = Math.max(largestHeapRead, dst.remaining());
+      }
       int n = channel.read(dst);
       if (n > 0) {
         readInto.merge(dst, (long) n, Long::sum);
