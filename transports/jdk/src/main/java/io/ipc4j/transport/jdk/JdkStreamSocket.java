@@ -82,10 +82,26 @@ final class JdkStreamSocket implements StreamSocket {
   public Endpoint remoteEndpoint() {
     Endpoint e = remote;
     if (e == null) {
-      e = DualStack.endpointOf(scheme, remoteAddress);
+      e = peerOf(remoteAddress);
       remote = e;
     }
     return e;
+  }
+
+  /**
+   * The endpoint of the peer's address. A Unix peer no endpoint can name (bound to a path of 107
+   * bytes, say, which the kernel allows and the JDK reports) is unnamed: it is served all the same,
+   * since replies go back over the connection, not to its name.
+   */
+  private Endpoint peerOf(SocketAddress address) {
+    try {
+      return DualStack.endpointOf(scheme, address);
+    } catch (IllegalArgumentException unnameable) {
+      if (!unix) {
+        throw unnameable;
+      }
+      return Endpoint.parse(scheme + ":");
+    }
   }
 
   @Override

@@ -72,7 +72,7 @@ final class JunixsocketPacketAcceptor implements PacketAcceptor {
       return new JunixsocketPacketSocket(
           accepted,
           endpoint,
-          UnixAddresses.endpointOf(endpoint.scheme(), accepted.getRemoteSocketAddress()),
+          UnixAddresses.peerOf(endpoint.scheme(), accepted.getRemoteSocketAddress()),
           receiveDescriptors);
     } catch (IOException | RuntimeException e) {
       accepted.close();

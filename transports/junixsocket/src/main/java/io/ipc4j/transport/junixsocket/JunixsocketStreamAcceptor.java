@@ -75,7 +75,7 @@ final class JunixsocketStreamAcceptor implements StreamAcceptor {
       return new JunixsocketStreamSocket(
           accepted,
           endpoint,
-          UnixAddresses.endpointOf(endpoint.scheme(), accepted.getRemoteAddress()),
+          UnixAddresses.peerOf(endpoint.scheme(), accepted.getRemoteAddress()),
           receiveDescriptors);
     } catch (IOException | RuntimeException e) {
       accepted.close();

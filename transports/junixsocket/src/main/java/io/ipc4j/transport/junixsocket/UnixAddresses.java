@@ -21,6 +21,19 @@ final class UnixAddresses {
   }
 
   /**
+   * The endpoint of a connected peer, as {@link #endpointOf}, but unnamed where no endpoint can
+   * hold its name (an abstract name or path of 107 bytes, say, which the kernel allows): such a
+   * peer is served all the same, since replies go back over its connection, not to its name.
+   */
+  static Endpoint peerOf(String scheme, AFUNIXSocketAddress address) {
+    try {
+      return endpointOf(scheme, address);
+    } catch (IllegalArgumentException unnameable) {
+      return Endpoint.parse(scheme + ":");
+    }
+  }
+
+  /**
    * The endpoint of a socket address as the kernel reports it: unnamed, a path or a name.
    *
    * <p>junixsocket ignores the length the kernel gives with a sender's address and reports an

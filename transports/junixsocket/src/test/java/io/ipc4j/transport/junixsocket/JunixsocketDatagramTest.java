@@ -121,13 +121,6 @@ class JunixsocketDatagramTest {
     }
   }
 
-  /** An abstract name of 107 bytes: the kernel's limit, one more than any endpoint can hold. */
-  private static AFUNIXSocketAddress namelessAddress() throws IOException {
-    String prefix =
-        "ipc4j-nameless-" + ProcessHandle.current().pid() + "-" + new Random().nextInt();
-    return AFUNIXSocketAddress.inAbstractNamespace(prefix + "x".repeat(107 - prefix.length()));
-  }
-
   @Test
   void dropsDatagramsFromASenderNoEndpointCanNameAndGoesOnReceiving() throws Exception {
     Endpoint endpoint = newAbstractEndpoint();
@@ -135,7 +128,7 @@ class JunixsocketDatagramTest {
     Endpoint named = newAbstractEndpoint();
     DatagramSocket other = bind(named);
     try (AFUNIXDatagramChannel nameless = AFUNIXDatagramChannel.open()) {
-      nameless.bind(namelessAddress());
+      nameless.bind(TestEndpoints.namelessAddress());
       nameless.send(ascii("from nowhere"), UnixAddresses.of(endpoint));
       nameless.send(ascii("again"), UnixAddresses.of(endpoint));
       other.send(ascii("from a name"), endpoint);
@@ -157,7 +150,7 @@ class JunixsocketDatagramTest {
                     })
                 .start());
     try (AFUNIXDatagramChannel nameless = AFUNIXDatagramChannel.open()) {
-      nameless.bind(namelessAddress());
+      nameless.bind(TestEndpoints.namelessAddress());
       nameless.send(ascii("from nowhere"), AFUNIXSocketAddress.of(endpoint.path()));
     }
     try (io.ipc4j.MessageConnection client =

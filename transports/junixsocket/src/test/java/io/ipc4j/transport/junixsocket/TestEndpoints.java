@@ -3,7 +3,10 @@ package io.ipc4j.transport.junixsocket;
 import io.ipc4j.Endpoint;
 import io.ipc4j.IpcOptions;
 import io.ipc4j.StandardIpcOptions;
+import java.io.IOException;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
 
 /** Endpoints and options the tests of this transport share. */
 final class TestEndpoints {
@@ -22,5 +25,12 @@ final class TestEndpoints {
   static Endpoint newAbstractEndpoint() {
     return Endpoint.parse(
         "unix:@ipc4j-test-" + ProcessHandle.current().pid() + "-" + names.incrementAndGet());
+  }
+
+  /** An abstract name of 107 bytes: the kernel's limit, one more than any endpoint can hold. */
+  static AFUNIXSocketAddress namelessAddress() throws IOException {
+    String prefix =
+        "ipc4j-nameless-" + ProcessHandle.current().pid() + "-" + new Random().nextInt();
+    return AFUNIXSocketAddress.inAbstractNamespace(prefix + "x".repeat(107 - prefix.length()));
   }
 }
