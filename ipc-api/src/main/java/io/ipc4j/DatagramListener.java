@@ -23,13 +23,21 @@ import org.slf4j.LoggerFactory;
  * <p>One thread receives every datagram and hands it to its peer's connection; the first datagram
  * from a new address makes a connection that {@link #accept()} returns. Everything is bounded: at
  * most {@link StandardIpcOptions#MAX_CONNECTIONS} peers (datagrams from more are dropped), at most
- * {@value #PEER_QUEUE_BYTES} bytes queued per peer (a peer whose handler falls behind loses
- * datagrams, as it would to a full socket buffer), and a peer silent for {@link
+ * {@value #PEER_QUEUE_BYTES} bytes queued per peer, each datagram counted with what its place in
+ * the queue costs (a peer whose handler falls behind loses datagrams, as it would to a full socket
+ * buffer; a flood of empty ones is bounded too), and a peer silent for {@link
  * StandardIpcOptions#SESSION_IDLE_TIMEOUT} ends (its {@code receive()} returns null).
  */
 final class DatagramListener implements ServedListener<MessageConnection> {
   private static final Logger log = LoggerFactory.getLogger(DatagramListener.class);
   static final int PEER_QUEUE_BYTES = 1 << 20;
+
+  /**
+   * What a queued datagram costs beyond its bytes: the queue's node and the array's header, 40 B
+   * with compressed pointers, rounded up. Counted so that empty datagrams cannot queue without end.
+   */
+  static final int QUEUE_ENTRY_BYTES = 64;
+
   private static final long DROP_LOG_INTERVAL = TimeUnit.SECONDS.toNanos(1);
   private static final byte[] END = new byte[0];
   private static final long ONE_SECOND = TimeUnit.SECONDS.toNanos(1);
@@ -180,8 +188,9 @@ final class DatagramListener implements ServedListener<MessageConnection> {
     }
 
     boolean offer(byte[] datagram) {
-      if (queuedBytes.addAndGet(datagram.length) > PEER_QUEUE_BYTES) {
-        queuedBytes.addAndGet(-datagram.length);
+      long cost = datagram.length + QUEUE_ENTRY_BYTES;
+      if (queuedBytes.addAndGet(cost) > PEER_QUEUE_BYTES) {
+        queuedBytes.addAndGet(-cost);
         return false;
       }
       queue.add(datagram);
@@ -283,7 +292,7 @@ final class DatagramListener implements ServedListener<MessageConnection> {
         queue.add(END); // stays ended for later calls
         return null;
       }
-      queuedBytes.addAndGet(-m.length);
+      queuedBytes.addAndGet(-(m.length + QUEUE_ENTRY_BYTES));
       return m;
     }
 

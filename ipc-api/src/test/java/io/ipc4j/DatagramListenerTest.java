@@ -1,0 +1,120 @@
+package io.ipc4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ipc4j.spi.DatagramSocket;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The per-peer connections of a datagram socket, over a socket that plays a script of arrivals. */
+@Timeout(30)
+class DatagramListenerTest {
+  private static final Endpoint LOCAL = Endpoint.parse("udp://127.0.0.1:9000");
+  private static final Endpoint PEER = Endpoint.parse("udp://127.0.0.1:40000");
+
+  /**
+   * A handler that has fallen behind holds at most {@value DatagramListener#PEER_QUEUE_BYTES} bytes
+   * of its peer's datagrams, empty ones included: each costs its place in the queue.
+   */
+  @Test
+  void emptyDatagramsQueueForASlowHandlerOnlyUpToTheLimit() throws Exception {
+    int sent = 50_000;
+    ScriptedSocket socket = new ScriptedSocket();
+    for (int i = 0; i < sent; i++) {
+      socket.arrive(PEER, 0);
+    }
+    socket.arrive(null, 0); // the script's end: receive() now waits, as for a quiet peer
+    IpcOptions options =
+        IpcOptions.of(StandardIpcOptions.SESSION_IDLE_TIMEOUT, Duration.ofMillis(300));
+    try (DatagramListener listener = new DatagramListener(socket, options, false)) {
+      MessageConnection peer = listener.accept();
+      socket.awaitPlayed();
+      int queued = 0;
+      for (ByteBuffer m; (m = peer.receive()) != null; ) {
+        assertEquals(0, m.remaining());
+        queued++;
+      }
+      int limit = DatagramListener.PEER_QUEUE_BYTES / DatagramListener.QUEUE_ENTRY_BYTES;
+      assertEquals(limit, queued, "empty datagrams queued of " + sent);
+    }
+  }
+
+  /** Plays a script of arrivals, then waits until it is closed. */
+  private static final class ScriptedSocket implements DatagramSocket {
+    /** A sender and a length; a null sender ends the script. */
+    private record Arrival(Endpoint from, int length) {}
+
+    private final LinkedBlockingQueue<Arrival> script = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Boolean> played = new LinkedBlockingQueue<>();
+    private volatile boolean open = true;
+
+    void arrive(Endpoint from, int length) {
+      script.add(new Arrival(from, length));
+    }
+
+    void awaitPlayed() throws InterruptedException {
+      assertNotNull(played.poll(10, TimeUnit.SECONDS), "the script was played");
+    }
+
+    @Override
+    public Endpoint receive(ByteBuffer dst) throws IOException {
+      try {
+        while (open) {
+          Arrival a = script.poll(10, TimeUnit.MILLISECONDS);
+          if (a == null) {
+            continue;
+          }
+          if (a.from() == null) {
+            played.add(true);
+            continue;
+          }
+          dst.put(new byte[a.length()]);
+          return a.from();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      throw new AsynchronousCloseException();
+    }
+
+    @Override
+    public void send(ByteBuffer src, Endpoint target) {
+      assertTrue(open, "sent on a closed socket");
+      src.position(src.limit());
+    }
+
+    @Override
+    public Endpoint localEndpoint() {
+      return LOCAL;
+    }
+
+    @Override
+    public Optional<Endpoint> remoteEndpoint() {
+      return Optional.empty();
+    }
+
+    @Override
+    public int maxDatagramSize() {
+      return 65_507;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return open;
+    }
+
+    @Override
+    public void close() {
+      open = false;
+    }
+  }
+}
