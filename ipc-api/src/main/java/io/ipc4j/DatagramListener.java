@@ -54,6 +54,7 @@ final class DatagramListener implements ServedListener<MessageConnection> {
   private final Peer closedMarker;
   private final AtomicLong dropped = new AtomicLong();
   private volatile boolean closed;
+  private volatile boolean accepting = true;
   private long lastDropLog;
 
   DatagramListener(DatagramSocket socket, IpcOptions options, boolean virtualThreads) {
@@ -71,7 +72,7 @@ final class DatagramListener implements ServedListener<MessageConnection> {
 
   @Override
   public MessageConnection accept() throws IOException {
-    if (closed) {
+    if (closed || !accepting) {
       throw new ClosedChannelException();
     }
     Peer p;
@@ -118,6 +119,10 @@ final class DatagramListener implements ServedListener<MessageConnection> {
       in.get(bytes);
       Peer p = peers.get(from);
       if (p == null) {
+        if (!accepting) {
+          drop(from, "the server is closing");
+          continue;
+        }
         if (peers.size() >= maxPeers) {
           drop(from, peers.size() + " peers (maxConnections " + maxPeers + ")");
           continue;
@@ -159,6 +164,24 @@ final class DatagramListener implements ServedListener<MessageConnection> {
   @Override
   public boolean virtualThreads() {
     return virtualThreads;
+  }
+
+  /**
+   * Stops admitting peers; the socket stays open, so that the peers already accepted receive what
+   * is on its way to them and answer it, until {@link #close()}. Peers that arrived and were not
+   * accepted yet end here with what they sent, as connections waiting in a stream listener's
+   * backlog do when it closes.
+   */
+  @Override
+  public void stopAccepting() {
+    accepting = false;
+    for (Peer p; (p = arrivals.poll()) != null; ) {
+      if (p != closedMarker) {
+        peers.remove(p.remote, p);
+        dropped.incrementAndGet();
+      }
+    }
+    arrivals.add(closedMarker); // wakes accept()
   }
 
   @Override

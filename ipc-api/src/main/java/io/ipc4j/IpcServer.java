@@ -169,7 +169,7 @@ public final class IpcServer implements Closeable {
     }
     IOException failure = null;
     try {
-      listener.close();
+      listener.stopAccepting();
     } catch (IOException e) {
       failure = e;
     }
@@ -188,6 +188,16 @@ public final class IpcServer implements Closeable {
       }
       if (!awaitSessions(System.nanoTime() + AFTER_FORCE_CLOSE_NANOS)) {
         log.warn("{}: {} handlers still running after close", endpoint, connectionCount());
+      }
+    }
+    if (listener.isOpen()) {
+      // A datagram socket, open until now for the replies of its peers' handlers.
+      try {
+        listener.close();
+      } catch (IOException e) {
+        if (failure == null) {
+          failure = e;
+        }
       }
     }
     workers.close();
