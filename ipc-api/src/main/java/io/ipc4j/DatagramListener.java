@@ -90,55 +90,59 @@ final class DatagramListener implements ServedListener<MessageConnection> {
   }
 
   private void receiveLoop() {
-    ByteBuffer in = ByteBuffer.allocateDirect(maxMessageSize + 1);
-    long pause = 0;
-    while (!closed) {
-      in.clear();
-      Endpoint from;
-      try {
-        from = socket.receive(in);
-      } catch (IOException | RuntimeException e) {
-        // A RuntimeException is a transport's bug; it must not end the service of every peer.
-        if (closed || !socket.isOpen()) {
-          break;
-        }
-        // Keep serving, but a socket that keeps failing must not spin: back off up to 1 s.
-        pause = Math.min(Math.max(pause * 2, TimeUnit.MILLISECONDS.toNanos(10)), ONE_SECOND);
-        log.warn("{}: receive failed, retrying: {}", endpoint, e.toString());
-        java.util.concurrent.locks.LockSupport.parkNanos(pause);
-        continue;
-      }
-      pause = 0;
-      in.flip();
-      if (in.remaining() > maxMessageSize) {
-        drop(from, "datagram over maxMessageSize " + maxMessageSize + " bytes");
-        continue;
-      }
-      // A copy per datagram: the receive buffer is reused while the peer's handler runs.
-      byte[] bytes = new byte[in.remaining()];
-      in.get(bytes);
-      Peer p = peers.get(from);
-      if (p == null) {
-        if (!accepting) {
-          drop(from, "the server is closing");
+    try {
+      ByteBuffer in = ByteBuffer.allocateDirect(maxMessageSize + 1);
+      long pause = 0;
+      while (!closed) {
+        in.clear();
+        Endpoint from;
+        try {
+          from = socket.receive(in);
+        } catch (IOException | RuntimeException e) {
+          // A RuntimeException is a transport's bug; it must not end the service of every peer.
+          if (closed || !socket.isOpen()) {
+            break;
+          }
+          // Keep serving, but a socket that keeps failing must not spin: back off up to 1 s.
+          pause = Math.min(Math.max(pause * 2, TimeUnit.MILLISECONDS.toNanos(10)), ONE_SECOND);
+          log.warn("{}: receive failed, retrying: {}", endpoint, e.toString());
+          java.util.concurrent.locks.LockSupport.parkNanos(pause);
           continue;
         }
-        if (peers.size() >= maxPeers) {
-          drop(from, peers.size() + " peers (maxConnections " + maxPeers + ")");
+        pause = 0;
+        in.flip();
+        if (in.remaining() > maxMessageSize) {
+          drop(from, "datagram over maxMessageSize " + maxMessageSize + " bytes");
           continue;
         }
-        p = new Peer(from);
-        peers.put(from, p);
-        arrivals.add(p);
+        // A copy per datagram: the receive buffer is reused while the peer's handler runs.
+        byte[] bytes = new byte[in.remaining()];
+        in.get(bytes);
+        Peer p = peers.get(from);
+        if (p == null) {
+          if (!accepting) {
+            drop(from, "the server is closing");
+            continue;
+          }
+          if (peers.size() >= maxPeers) {
+            drop(from, peers.size() + " peers (maxConnections " + maxPeers + ")");
+            continue;
+          }
+          p = new Peer(from);
+          peers.put(from, p);
+          arrivals.add(p);
+        }
+        if (!p.offer(bytes)) {
+          drop(from, "its handler is " + PEER_QUEUE_BYTES + " bytes behind");
+        }
       }
-      if (!p.offer(bytes)) {
-        drop(from, "its handler is " + PEER_QUEUE_BYTES + " bytes behind");
+    } finally {
+      // Whatever ended the loop (an Error too), no peer and no accept() waits for it for ever.
+      for (Peer p : peers.values()) {
+        p.end();
       }
+      arrivals.add(closedMarker);
     }
-    for (Peer p : peers.values()) {
-      p.end();
-    }
-    arrivals.add(closedMarker);
   }
 
   private void drop(Endpoint from, String why) {

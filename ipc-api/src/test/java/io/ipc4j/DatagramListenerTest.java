@@ -2,12 +2,15 @@ package io.ipc4j;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipc4j.spi.DatagramSocket;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -48,17 +51,35 @@ class DatagramListenerTest {
     }
   }
 
+  /** Whatever ends the receiving thread, accept() and the accepted peers do not wait for ever. */
+  @Test
+  void anErrorInTheReceivingThreadEndsAcceptAndThePeers() throws Exception {
+    ScriptedSocket socket = new ScriptedSocket();
+    socket.arrive(PEER, 3);
+    socket.fail(new OutOfMemoryError("scripted: no memory for the next datagram"));
+    try (DatagramListener listener = new DatagramListener(socket, IpcOptions.DEFAULTS, false)) {
+      MessageConnection peer = listener.accept();
+      assertEquals(3, peer.receive().remaining(), "what came before the error");
+      assertNull(peer.receive(), "the conversation ends");
+      assertThrows(ClosedChannelException.class, listener::accept);
+    }
+  }
+
   /** Plays a script of arrivals, then waits until it is closed. */
   private static final class ScriptedSocket implements DatagramSocket {
-    /** A sender and a length; a null sender ends the script. */
-    private record Arrival(Endpoint from, int length) {}
+    /** A sender and a length; a null sender ends the script, a failure is thrown. */
+    private record Arrival(Endpoint from, int length, Error failure) {}
 
     private final LinkedBlockingQueue<Arrival> script = new LinkedBlockingQueue<>();
     private final LinkedBlockingQueue<Boolean> played = new LinkedBlockingQueue<>();
     private volatile boolean open = true;
 
     void arrive(Endpoint from, int length) {
-      script.add(new Arrival(from, length));
+      script.add(new Arrival(from, length, null));
+    }
+
+    void fail(Error failure) {
+      script.add(new Arrival(null, 0, failure));
     }
 
     void awaitPlayed() throws InterruptedException {
@@ -72,6 +93,9 @@ class DatagramListenerTest {
           Arrival a = script.poll(10, TimeUnit.MILLISECONDS);
           if (a == null) {
             continue;
+          }
+          if (a.failure() != null) {
+            throw a.failure();
           }
           if (a.from() == null) {
             played.add(true);
