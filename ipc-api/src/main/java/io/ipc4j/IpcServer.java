@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -46,7 +47,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Limits: at most {@link StandardIpcOptions#MAX_CONNECTIONS} connections are served at once; one
  * more is closed at once and reported to the {@link IpcEventListener}. {@link
- * StandardIpcOptions#READ_TIMEOUT} is the connections' idle timeout and {@link
+ * StandardIpcOptions#READ_TIMEOUT} is the connections' idle timeout (none by default: a silent peer
+ * keeps its connection and thread until it closes; set one where peers are not trusted) and {@link
  * StandardIpcOptions#MAX_MESSAGE_SIZE} bounds their messages. A handler that throws costs only its
  * own connection.
  *
@@ -83,6 +85,10 @@ public final class IpcServer implements Closeable {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final AtomicBoolean closing = new AtomicBoolean();
+
+  /** Counted down when the first close() is done. */
+  private final CountDownLatch closed = new CountDownLatch(1);
+
   private final AtomicLong sequence = new AtomicLong();
   private final Thread acceptor;
   private int active;
@@ -159,14 +165,41 @@ public final class IpcServer implements Closeable {
    * requests already on their way are read, ends message conversations at their next boundary; lets
    * handlers finish within the grace period (counted from the start), then closes the remaining
    * connections and waits briefly for their handlers to return. Returns once every handler has
-   * returned or that wait has run out. Idempotent; a second caller waits like the first.
+   * returned or that wait has run out. Idempotent; a second caller returns when the first does. A
+   * caller that is interrupted stops waiting: what is left is closed at once, and close() returns
+   * with the interrupt status set. Called from a handler, it waits out the grace period, since that
+   * handler has not returned.
    */
   @Override
   public void close() throws IOException {
     if (!closing.compareAndSet(false, true)) {
-      awaitSessions(System.nanoTime() + graceNanos + AFTER_FORCE_CLOSE_NANOS);
+      awaitClosed();
       return;
     }
+    try {
+      closeOnce();
+    } finally {
+      closed.countDown();
+    }
+  }
+
+  /** Waits until the first caller of close() is done, keeping this thread's interrupt. */
+  private void awaitClosed() {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        closed.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void closeOnce() throws IOException {
     IOException failure = null;
     try {
       listener.stopAccepting();
