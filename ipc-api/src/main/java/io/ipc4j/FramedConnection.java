@@ -106,7 +106,11 @@ final class FramedConnection implements MessageConnection, Drainable {
   }
 
   private void send(ByteBuffer message, FileDescriptor[] descriptors) throws IOException {
-    Messages.checkSendSize(message.remaining(), maxMessageSize, stream.remoteEndpoint());
+    if (message.remaining() > maxMessageSize) {
+      // The peer is named in the error only: making its endpoint (formatting it) was a short
+      // connection's largest piece of Java work beyond its system calls.
+      throw Messages.tooLargeToSend(message.remaining(), maxMessageSize, stream.remoteEndpoint());
+    }
     sendLock.lock();
     DescriptorChannel carrier = null;
     try {

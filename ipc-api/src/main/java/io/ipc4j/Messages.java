@@ -10,16 +10,21 @@ final class Messages {
   /** Throws if a message to send exceeds the maximum; nothing is sent. */
   static void checkSendSize(int length, int max, Endpoint peer) throws MessageTooLargeException {
     if (length > max) {
-      throw new MessageTooLargeException(
-          "message of "
-              + length
-              + " bytes exceeds maxMessageSize "
-              + max
-              + " bytes, not sent: "
-              + peer,
-          length,
-          max);
+      throw tooLargeToSend(length, max, peer);
     }
+  }
+
+  /** A message to send that exceeds the maximum; nothing is sent. */
+  static MessageTooLargeException tooLargeToSend(int length, int max, Endpoint peer) {
+    return new MessageTooLargeException(
+        "message of "
+            + length
+            + " bytes exceeds maxMessageSize "
+            + max
+            + " bytes, not sent: "
+            + peer,
+        length,
+        max);
   }
 
   /**
