@@ -296,7 +296,8 @@ public final class IpcServer implements Closeable {
       try {
         admit(connection);
       } catch (RuntimeException e) {
-        // A peer the transport cannot describe, say: it costs its own connection, not the server.
+        // Whatever admitting one connection throws (a transport that cannot describe its peer,
+        // say) costs that connection, not the server's accepting.
         closeQuietly(connection);
         if (refusalLogDue()) {
           log.warn("{}: cannot admit a connection, closed it", endpoint, e);
