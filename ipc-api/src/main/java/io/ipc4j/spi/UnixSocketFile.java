@@ -98,7 +98,11 @@ public final class UnixSocketFile {
       try {
         binder.bind(temporary);
         Files.setPosixFilePermissions(temporary, permissions);
+        // The key of this socket's own file, read where nobody else can put one: read at the path
+        // after linking, it would be another binder's if one took the path in between.
+        Object key = fileKey(temporary);
         linkInPlace(endpoint, temporary, path);
+        return new UnixSocketFile(endpoint, path, key);
       } finally {
         Files.deleteIfExists(temporary);
         Files.deleteIfExists(dir);

@@ -54,15 +54,19 @@ final class JdkStreamAcceptor implements StreamAcceptor {
     return channel.isOpen();
   }
 
+  /**
+   * Deletes the socket file if it is still ours, then closes the channel: while the socket still
+   * listens, no other process can take its path for stale, so the file deleted is this one's.
+   */
   @Override
   public void close() throws IOException {
     if (closed.compareAndSet(false, true)) {
       try {
-        channel.close();
-      } finally {
         if (file != null) {
           file.deleteIfOwned();
         }
+      } finally {
+        channel.close();
       }
     }
   }

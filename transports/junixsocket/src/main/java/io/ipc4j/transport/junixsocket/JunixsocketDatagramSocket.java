@@ -130,7 +130,7 @@ final class JunixsocketDatagramSocket implements DatagramSocket {
    * @param channel the bound (and possibly connected) channel
    * @param local the endpoint to report as this side
    * @param remote the connected peer, or null
-   * @param cleanup what to release after the channel is closed (a socket file), or null
+   * @param cleanup what to release before the channel is closed (a socket file), or null
    */
   JunixsocketDatagramSocket(
       AFUNIXDatagramChannel channel, Endpoint local, Endpoint remote, Closeable cleanup)
@@ -389,8 +389,9 @@ final class JunixsocketDatagramSocket implements DatagramSocket {
   }
 
   /**
-   * Closes the sending duplicate and the channel, then releases the socket file (if still ours); a
-   * later failure is added to the first as suppressed.
+   * Releases the socket file (if still ours), then closes the channel and the sending duplicate; a
+   * later failure is added to the first as suppressed. The file goes first: while the socket is
+   * open, no other process can take its path for stale, so the file deleted is this one's.
    */
   @Override
   public void close() throws IOException {
@@ -399,7 +400,7 @@ final class JunixsocketDatagramSocket implements DatagramSocket {
       return;
     }
     IOException failure = null;
-    for (Closeable step : new Closeable[] {channel, this::closeSender, cleanup}) {
+    for (Closeable step : new Closeable[] {cleanup, channel, this::closeSender}) {
       try {
         if (step != null) {
           step.close();

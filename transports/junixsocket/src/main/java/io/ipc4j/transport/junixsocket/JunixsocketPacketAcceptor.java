@@ -96,8 +96,9 @@ final class JunixsocketPacketAcceptor implements PacketAcceptor {
   }
 
   /**
-   * Closes the socket, then deletes the socket file if it is still ours; a later failure is added
-   * to the first as suppressed.
+   * Deletes the socket file if it is still ours, then closes the socket; a later failure is added
+   * to the first as suppressed. The file goes first: while the socket still listens, no other
+   * process can take its path for stale, so the file deleted is this one's.
    */
   @Override
   public void close() throws IOException {
@@ -105,7 +106,7 @@ final class JunixsocketPacketAcceptor implements PacketAcceptor {
       return;
     }
     IOException failure = null;
-    for (Closeable step : new Closeable[] {socket, file == null ? null : file::deleteIfOwned}) {
+    for (Closeable step : new Closeable[] {file == null ? null : file::deleteIfOwned, socket}) {
       try {
         if (step != null) {
           step.close();

@@ -99,8 +99,9 @@ final class JunixsocketStreamAcceptor implements StreamAcceptor {
   }
 
   /**
-   * Closes the accepting channel, then the bound one, then deletes the socket file if it is still
-   * ours; a later failure is added to the first as suppressed.
+   * Deletes the socket file if it is still ours, then closes the accepting channel and the bound
+   * one; a later failure is added to the first as suppressed. The file goes first: while the socket
+   * still listens, no other process can take its path for stale, so the file deleted is this one's.
    */
   @Override
   public void close() throws IOException {
@@ -109,7 +110,7 @@ final class JunixsocketStreamAcceptor implements StreamAcceptor {
     }
     IOException failure = null;
     for (Closeable step :
-        new Closeable[] {channel, bound, file == null ? null : file::deleteIfOwned}) {
+        new Closeable[] {file == null ? null : file::deleteIfOwned, channel, bound}) {
       try {
         if (step != null) {
           step.close();
