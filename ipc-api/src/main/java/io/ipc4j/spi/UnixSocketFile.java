@@ -149,8 +149,9 @@ public final class UnixSocketFile {
     } catch (ConnectException refused) {
       return false;
     } catch (IOException other) {
-      // EPROTOTYPE (a live socket of another type), EAGAIN (backlog full), EACCES: all taken.
-      return true;
+      // EPROTOTYPE (a live socket of another type), EAGAIN (backlog full), EACCES: all taken;
+      // unless there is no file (ENOENT: gone since it was looked at), which nobody holds.
+      return Files.exists(path, LinkOption.NOFOLLOW_LINKS);
     }
   }
 
