@@ -18,6 +18,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,11 +57,13 @@ public final class UnixSocketFile {
   private final Endpoint endpoint;
   private final Path path;
   private final Object fileKey;
+  private final Path boundName;
 
-  private UnixSocketFile(Endpoint endpoint, Path path, Object fileKey) {
+  private UnixSocketFile(Endpoint endpoint, Path path, Object fileKey, Path boundName) {
     this.endpoint = endpoint;
     this.path = path;
     this.fileKey = fileKey;
+    this.boundName = boundName;
   }
 
   /**
@@ -72,6 +75,19 @@ public final class UnixSocketFile {
    */
   public static UnixSocketFile bind(
       Endpoint endpoint, Set<PosixFilePermission> permissions, Binder binder) throws IOException {
+    return bind(endpoint, permissions, binder, false);
+  }
+
+  /**
+   * Binds as {@link #bind(Endpoint, Set, Binder)} does; with {@code keepBoundName}, the private
+   * name the socket was bound at, and its owner-only directory, stay (see {@link #boundName()}): a
+   * datagram socket's kernel name, which its peers answer to. Deleting them again is the caller's.
+   * Kept from the bind on, the directory is never absent, so no other user can create it meanwhile
+   * and be answered in this socket's place.
+   */
+  public static UnixSocketFile bind(
+      Endpoint endpoint, Set<PosixFilePermission> permissions, Binder binder, boolean keepBoundName)
+      throws IOException {
     Objects.requireNonNull(permissions, "permissions");
     Path path = endpoint.path();
     reclaimIfStale(endpoint, path);
@@ -95,6 +111,7 @@ public final class UnixSocketFile {
     } else {
       Path dir = privateDirectoryFor(path);
       Path temporary = dir.resolve("s");
+      boolean kept = false;
       try {
         binder.bind(temporary);
         Files.setPosixFilePermissions(temporary, permissions);
@@ -102,18 +119,29 @@ public final class UnixSocketFile {
         // after linking, it would be another binder's if one took the path in between.
         Object key = fileKey(temporary);
         linkInPlace(endpoint, temporary, path);
-        return new UnixSocketFile(endpoint, path, key);
+        kept = keepBoundName;
+        return new UnixSocketFile(endpoint, path, key, kept ? temporary : null);
       } finally {
-        Files.deleteIfExists(temporary);
-        Files.deleteIfExists(dir);
+        if (!kept) {
+          Files.deleteIfExists(temporary);
+          Files.deleteIfExists(dir);
+        }
       }
     }
-    return new UnixSocketFile(endpoint, path, fileKey(path));
+    return new UnixSocketFile(endpoint, path, fileKey(path), null);
   }
 
   /** The socket file's path, as the endpoint gives it. */
   public Path path() {
     return path;
+  }
+
+  /**
+   * The private name the socket was bound at, if it was bound at one and kept ({@code
+   * DIR/.iXXXX/s}, a second link to the socket file in an owner-only directory); empty otherwise.
+   */
+  public Optional<Path> boundName() {
+    return Optional.ofNullable(boundName);
   }
 
   /**

@@ -1,6 +1,5 @@
 package io.ipc4j.transport.junixsocket;
 
-import io.ipc4j.Endpoint;
 import io.ipc4j.spi.UnixSocketFile;
 import java.io.Closeable;
 import java.io.IOException;
@@ -9,28 +8,20 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
-import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
-import org.newsclub.net.unix.AFUNIXDatagramChannel;
-import org.newsclub.net.unix.AFUNIXSocketAddress;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Keeps a path-bound datagram socket answerable. {@link UnixSocketFile} binds at a temporary name
- * in a private directory and then links the socket under its real name; but the kernel gives every
- * datagram the name the socket was bound at, which is gone by then, so a peer's reply to the sender
- * it was told about fails. The temporary name is linked to the socket again, in a directory that
- * lets through those whom the socket's permissions let send, and deleted on close.
- *
- * <p>If that name was taken meanwhile (the race is short, and whoever wins could have taken it
- * later anyway), the socket still works, but peers cannot answer it: this is logged.
+ * Keeps a path-bound datagram socket answerable. {@link UnixSocketFile} binds at a private name in
+ * an owner-only directory and then links the socket under its real name; but the kernel gives every
+ * datagram the name the socket was bound at, so a peer's reply goes there. That name is kept from
+ * the bind ({@link UnixSocketFile#boundName()}), and its directory opened to those whom the
+ * socket's permissions let send; both are deleted on close. Kept from the start, the directory is
+ * never absent: deleted and made again, another user could have made it first in a shared directory
+ * such as {@code /tmp}, bound there, and been answered in this socket's place.
  */
 final class AnswerableName implements Closeable {
-  private static final Logger log = LoggerFactory.getLogger(AnswerableName.class);
-
   private final Path link;
   private final Object fileKey;
 
@@ -40,63 +31,41 @@ final class AnswerableName implements Closeable {
   }
 
   /**
-   * Links the name {@code channel} was bound at to the socket file of {@code endpoint}.
+   * Opens the directory of {@code file}'s kept bound name to those {@code permissions} let send.
    *
-   * @return what deletes the link again, or null if there is nothing to delete
+   * @return what deletes the name and its directory again, or null if the socket was bound in place
+   *     (its kernel name is its own)
+   * @throws IOException if the directory cannot be opened; the name and directory are deleted
    */
-  static Closeable keep(
-      AFUNIXDatagramChannel channel, Endpoint endpoint, Set<PosixFilePermission> permissions) {
-    Path bound;
-    try {
-      AFUNIXSocketAddress address = channel.getLocalAddress();
-      bound = address == null || address.getPath().isEmpty() ? null : Path.of(address.getPath());
-    } catch (IOException e) {
-      log.warn("{}: peers cannot answer datagrams sent from this socket: {}", endpoint, e);
+  static Closeable keep(UnixSocketFile file, Set<PosixFilePermission> permissions)
+      throws IOException {
+    Optional<Path> kept = file.boundName();
+    if (kept.isEmpty()) {
       return null;
     }
-    if (bound == null || bound.equals(endpoint.path()) || bound.getParent() == null) {
-      return null; // bound in place: its name is its own
+    Path name = kept.get();
+    Path dir = name.getParent();
+    Set<PosixFilePermission> traverse = EnumSet.of(PosixFilePermission.OWNER_READ);
+    traverse.add(PosixFilePermission.OWNER_WRITE);
+    traverse.add(PosixFilePermission.OWNER_EXECUTE);
+    if (permissions.contains(PosixFilePermission.GROUP_WRITE)) {
+      traverse.add(PosixFilePermission.GROUP_EXECUTE);
     }
-    Path dir = bound.getParent();
+    if (permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+      traverse.add(PosixFilePermission.OTHERS_EXECUTE);
+    }
+    AnswerableName answerable = new AnswerableName(name, fileKey(name));
     try {
-      Object key = fileKey(endpoint.path());
-      Set<PosixFilePermission> traverse = EnumSet.of(PosixFilePermission.OWNER_READ);
-      traverse.add(PosixFilePermission.OWNER_WRITE);
-      traverse.add(PosixFilePermission.OWNER_EXECUTE);
-      if (permissions.contains(PosixFilePermission.GROUP_WRITE)) {
-        traverse.add(PosixFilePermission.GROUP_EXECUTE);
-      }
-      if (permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
-        traverse.add(PosixFilePermission.OTHERS_EXECUTE);
-      }
-      Files.createDirectory(
-          dir,
-          PosixFilePermissions.asFileAttribute(
-              EnumSet.of(
-                  PosixFilePermission.OWNER_READ,
-                  PosixFilePermission.OWNER_WRITE,
-                  PosixFilePermission.OWNER_EXECUTE)));
-      try {
-        Files.createLink(bound, endpoint.path());
-        if (!Objects.equals(key, fileKey(bound))) {
-          throw new IOException(endpoint.path() + " was replaced while linking it");
-        }
-        Files.setPosixFilePermissions(dir, traverse);
-      } catch (IOException | RuntimeException e) {
-        Files.deleteIfExists(bound);
-        Files.deleteIfExists(dir);
-        throw e;
-      }
-      return new AnswerableName(bound, key);
+      Files.setPosixFilePermissions(dir, traverse);
     } catch (IOException | RuntimeException e) {
-      log.warn(
-          "{}: peers cannot answer datagrams sent from this socket, whose kernel name {} could"
-              + " not be kept: {}",
-          endpoint,
-          bound,
-          e.toString());
-      return null;
+      try {
+        answerable.close();
+      } catch (IOException secondary) {
+        e.addSuppressed(secondary);
+      }
+      throw e;
     }
+    return answerable;
   }
 
   /** Deletes the link, if it is still this socket's, and its directory. */

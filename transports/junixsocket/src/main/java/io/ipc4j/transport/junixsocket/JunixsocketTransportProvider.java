@@ -430,8 +430,19 @@ public final class JunixsocketTransportProvider implements TransportProvider {
           options.get(StandardIpcOptions.SOCKET_FILE_PERMISSIONS);
       UnixSocketFile file =
           UnixSocketFile.bind(
-              local, permissions, path -> bindPath(channel.socket(), local, path, -1));
-      Closeable answerable = AnswerableName.keep(channel, local, permissions);
+              local, permissions, path -> bindPath(channel.socket(), local, path, -1), true);
+      Closeable answerable;
+      try {
+        answerable = AnswerableName.keep(file, permissions);
+      } catch (IOException | RuntimeException e) {
+        // Peers could not answer it: no socket rather than one that cannot hear back.
+        try {
+          file.deleteIfOwned();
+        } catch (IOException secondary) {
+          e.addSuppressed(secondary);
+        }
+        throw e;
+      }
       Closeable cleanup =
           () -> {
             try {
