@@ -10,6 +10,13 @@ import java.util.Set;
  * ipc4j's defaults are written down.
  */
 public final class StandardIpcOptions {
+  /**
+   * The longest duration an option takes: about 292 years, what a count of nanoseconds holds. A
+   * longer one (ChronoUnit.FOREVER's, say) overflowed when it was used, after the socket was open.
+   * Declared before the options, whose checks it is part of.
+   */
+  private static final Duration LONGEST = Duration.ofNanos(Long.MAX_VALUE);
+
   private StandardIpcOptions() {}
 
   /** The largest Java array a message can be copied into. */
@@ -147,6 +154,10 @@ public final class StandardIpcOptions {
 
   private static IpcOption<Duration> nonNegative(String name, Duration defaultValue) {
     return IpcOption.of(
-        name, Duration.class, defaultValue, d -> !d.isNegative(), ">= 0s; 0 means no limit");
+        name,
+        Duration.class,
+        defaultValue,
+        d -> !d.isNegative() && d.compareTo(LONGEST) <= 0,
+        ">= 0s and at most " + LONGEST + " (about 292 years); 0 means no limit");
   }
 }
