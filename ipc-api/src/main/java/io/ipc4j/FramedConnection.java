@@ -215,19 +215,29 @@ final class FramedConnection implements MessageConnection, Drainable {
     if (length < 0) {
       return null;
     }
-    ByteBuffer message = ByteBuffer.allocate((int) Math.min(length, FIRST_CHUNK));
-    long missing = length;
-    while (missing > 0) {
-      if (!message.hasRemaining()) {
-        message = grow(message, (int) length);
+    try {
+      ByteBuffer message = ByteBuffer.allocate((int) Math.min(length, FIRST_CHUNK));
+      long missing = length;
+      while (missing > 0) {
+        if (!message.hasRemaining()) {
+          message = grow(message, (int) length);
+        }
+        missing -= readInto(message, missing, length);
       }
-      missing -= readInto(message, missing, length);
+      return message.flip();
+    } catch (RuntimeException | Error e) {
+      outOfStep(e);
+      throw e;
     }
-    return message.flip();
   }
 
   @Override
   public int receive(ByteBuffer dst) throws IOException {
+    if (dst.isReadOnly()) {
+      // Refused before the header is read: the message stays for a receive that can take it.
+      throw new IllegalArgumentException(
+          "read-only buffer (expected: a writable one to receive into): " + dst);
+    }
     int start = dst.position();
     receiveLock.lock();
     try {
@@ -257,10 +267,25 @@ final class FramedConnection implements MessageConnection, Drainable {
       while (missing > 0) {
         missing -= readInto(dst, missing, length);
       }
+    } catch (RuntimeException | Error e) {
+      outOfStep(e);
+      throw e;
     } finally {
       dst.limit(limit);
     }
     return (int) length;
+  }
+
+  /**
+   * Closes the connection after {@code failure} broke off a message whose header was read: what is
+   * left of it cannot be skipped, and the next receive would take its payload for a header.
+   */
+  private void outOfStep(Throwable failure) {
+    try {
+      stream.close();
+    } catch (IOException | RuntimeException e) {
+      failure.addSuppressed(e);
+    }
   }
 
   /** Returns the next frame's length, or -1 at a clean end of stream. */
@@ -332,8 +357,11 @@ final class FramedConnection implements MessageConnection, Drainable {
     int n = Math.min(want, in.remaining());
     int limit = in.limit();
     in.limit(in.position() + n);
-    dst.put(in);
-    in.limit(limit);
+    try {
+      dst.put(in);
+    } finally {
+      in.limit(limit);
+    }
     return n;
   }
 

@@ -103,6 +103,21 @@ class FramedConnectionTest {
     assertEquals(0, p.socket.singleWrites, "no write of one buffer");
   }
 
+  /** A read-only buffer is refused before the header is read: the message waits for the next. */
+  @Test
+  void refusesAReadOnlyBufferAndKeepsTheMessageForTheNextReceive() throws Exception {
+    Pair p = pair(IpcOptions.DEFAULTS, Integer.MAX_VALUE);
+    p.sender.send(ascii("hello"));
+    ByteBuffer readOnly = ByteBuffer.allocate(16).asReadOnlyBuffer();
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> p.receiver.receive(readOnly));
+    assertEquals(
+        "read-only buffer (expected: a writable one to receive into): " + readOnly, e.getMessage());
+    ByteBuffer dst = ByteBuffer.allocate(16);
+    assertEquals(5, p.receiver.receive(dst));
+    assertEquals("hello", US_ASCII.decode(dst.flip()).toString());
+  }
+
   /**
    * The JDK reads into a heap buffer through a temporary direct buffer of the size asked for, and
    * keeps it with the thread: a large message is read 64 KiB at a time, so that a server thread
