@@ -62,6 +62,11 @@ final class Guard implements Watchdog.Guarded {
     return guard;
   }
 
+  /** Whether reads have a deadline: one at a time, since there is one slot for it. */
+  boolean guardsReads() {
+    return readTimeout != 0;
+  }
+
   void armRead() {
     if (readTimeout != 0) {
       readDeadline = Watchdog.deadline(readTimeout);

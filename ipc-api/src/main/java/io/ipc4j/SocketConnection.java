@@ -24,6 +24,13 @@ final class SocketConnection implements StreamConnection {
   private final Endpoint local;
   private final Guard guard;
   private final ReentrantLock writeLock = new ReentrantLock();
+
+  /**
+   * Serialises reads under a read timeout, whose deadline has one slot: two reads at once would arm
+   * it in turn, and the first to end would disarm the other's. Null without a read timeout.
+   */
+  private final ReentrantLock readLock;
+
   private final AtomicBoolean closed = new AtomicBoolean();
   private InputStream in;
   private OutputStream out;
@@ -37,6 +44,7 @@ final class SocketConnection implements StreamConnection {
     this.socket = Objects.requireNonNull(socket, "socket");
     this.local = local;
     this.guard = Guard.of(this, "connection", socket::remoteEndpoint, options);
+    this.readLock = guard.guardsReads() ? new ReentrantLock() : null;
   }
 
   /** The lock every write holds; a framing on top holds it across a whole batch. */
@@ -57,6 +65,18 @@ final class SocketConnection implements StreamConnection {
   @Override
   public int read(ByteBuffer dst) throws IOException {
     ensureOpen();
+    if (readLock == null) {
+      return guardedRead(dst);
+    }
+    readLock.lock();
+    try {
+      return guardedRead(dst);
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  private int guardedRead(ByteBuffer dst) throws IOException {
     guard.armRead();
     try {
       return socket.read(dst);

@@ -23,6 +23,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -289,6 +293,52 @@ public abstract class StreamConnectionContract extends TransportContract {
           "message names the endpoint: " + e.getMessage());
       assertFalse(c.client().isOpen(), "a timed-out connection is closed");
       assertEquals(-1, c.server().read(ByteBuffer.allocate(1)), "the peer sees the end");
+    }
+  }
+
+  /**
+   * Two reads at once under a read timeout: the one that gets the byte returns it, and the other,
+   * waiting behind it, still has a deadline. (The deadline had one slot: the first read to end
+   * disarmed the other's, which then waited for ever.)
+   */
+  @Test
+  void aReadWaitingBehindAnotherStillTimesOut() throws Exception {
+    IpcOptions withTimeout =
+        options().with(StandardIpcOptions.READ_TIMEOUT, Duration.ofMillis(300));
+    try (Connected c = connect(withTimeout)) {
+      LinkedBlockingQueue<Object> outcomes = new LinkedBlockingQueue<>();
+      List<Thread> readers = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        Thread reader =
+            new Thread(
+                () -> {
+                  try {
+                    outcomes.add(c.client().read(ByteBuffer.allocate(16)));
+                  } catch (IOException e) {
+                    outcomes.add(e);
+                  }
+                },
+                "reader " + i);
+        reader.setDaemon(true);
+        reader.start();
+        readers.add(reader);
+      }
+      // One read is in progress once the other waits for it (parked on a lock).
+      awaitCondition(
+          STEP,
+          "one read to wait behind the other",
+          () -> readers.stream().anyMatch(t -> t.getState() == Thread.State.WAITING));
+      c.server().write(ByteBuffer.wrap(new byte[] {7}));
+      List<Object> seen = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        Object outcome = outcomes.poll(STEP.toMillis(), TimeUnit.MILLISECONDS);
+        assertTrue(outcome != null, "both reads ended: " + seen);
+        seen.add(outcome);
+      }
+      assertTrue(seen.contains(1), "one read got the byte: " + seen);
+      assertTrue(
+          seen.stream().anyMatch(o -> o instanceof SocketTimeoutException),
+          "the other timed out: " + seen);
     }
   }
 
