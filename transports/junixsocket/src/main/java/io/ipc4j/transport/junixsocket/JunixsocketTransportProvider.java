@@ -314,11 +314,7 @@ public final class JunixsocketTransportProvider implements TransportProvider {
         return new JunixsocketStreamAcceptor(
             acceptingChannel(bound), bound, endpoint, file, receiveDescriptors);
       } catch (IOException | RuntimeException e) {
-        try {
-          file.deleteIfOwned();
-        } catch (IOException secondary) {
-          e.addSuppressed(secondary);
-        }
+        releaseAfterFailure(file::deleteIfOwned, e);
         throw e;
       }
     } catch (IOException | RuntimeException e) {
@@ -436,11 +432,7 @@ public final class JunixsocketTransportProvider implements TransportProvider {
         answerable = AnswerableName.keep(file, permissions);
       } catch (IOException | RuntimeException e) {
         // Peers could not answer it: no socket rather than one that cannot hear back.
-        try {
-          file.deleteIfOwned();
-        } catch (IOException secondary) {
-          e.addSuppressed(secondary);
-        }
+        releaseAfterFailure(file::deleteIfOwned, e);
         throw e;
       }
       Closeable cleanup =
@@ -456,11 +448,7 @@ public final class JunixsocketTransportProvider implements TransportProvider {
       try {
         return new JunixsocketDatagramSocket(channel, local, null, cleanup);
       } catch (IOException | RuntimeException e) {
-        try {
-          cleanup.close();
-        } catch (IOException secondary) {
-          e.addSuppressed(secondary);
-        }
+        releaseAfterFailure(cleanup, e);
         throw e;
       }
     } catch (IOException | RuntimeException e) {
@@ -519,11 +507,7 @@ public final class JunixsocketTransportProvider implements TransportProvider {
     } catch (IOException | RuntimeException e) {
       channel.close();
       if (cleanup != null) {
-        try {
-          cleanup.close();
-        } catch (IOException secondary) {
-          e.addSuppressed(secondary);
-        }
+        releaseAfterFailure(cleanup, e);
       }
       throw e;
     }
@@ -598,7 +582,7 @@ public final class JunixsocketTransportProvider implements TransportProvider {
       try {
         return new JunixsocketPacketAcceptor(socket, local, file, receiveDescriptors);
       } catch (RuntimeException e) {
-        deleteAfterFailure(file, e);
+        releaseAfterFailure(file::deleteIfOwned, e);
         throw e;
       }
     } catch (IOException | RuntimeException e) {
@@ -708,11 +692,12 @@ public final class JunixsocketTransportProvider implements TransportProvider {
     }
   }
 
-  private static void deleteAfterFailure(UnixSocketFile file, Exception e) {
+  /** Releases {@code resource} (a socket file, say) after {@code failure}, which keeps its own. */
+  private static void releaseAfterFailure(Closeable resource, Exception failure) {
     try {
-      file.deleteIfOwned();
+      resource.close();
     } catch (IOException secondary) {
-      e.addSuppressed(secondary);
+      failure.addSuppressed(secondary);
     }
   }
 
