@@ -4,6 +4,7 @@ import io.ipc4j.Endpoint;
 import io.ipc4j.IpcOptions;
 import io.ipc4j.StandardIpcOptions;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
@@ -32,5 +33,33 @@ final class TestEndpoints {
     String prefix =
         "ipc4j-nameless-" + ProcessHandle.current().pid() + "-" + new Random().nextInt();
     return AFUNIXSocketAddress.inAbstractNamespace(prefix + "x".repeat(107 - prefix.length()));
+  }
+
+  /**
+   * An abstract name that is not UTF-8 (it ends in byte 0xff), as a C client may bind: no endpoint
+   * can hold it, and decoding it leniently would name another socket.
+   */
+  static AFUNIXSocketAddress undecodableAddress() throws IOException {
+    byte[] name =
+        ("@ipc4j-undecodable-" + ProcessHandle.current().pid() + "-" + new Random().nextInt() + "?")
+            .getBytes(StandardCharsets.US_ASCII);
+    name[0] = 0;
+    name[name.length - 1] = (byte) 0xff;
+    return AFUNIXSocketAddress.of(name);
+  }
+
+  /**
+   * An abstract name of either kind above, by {@code kind}: {@code long} or {@code undecodable}.
+   */
+  static AFUNIXSocketAddress unnameableAddress(String kind) throws IOException {
+    switch (kind) {
+      case "long":
+        return namelessAddress();
+      case "undecodable":
+        return undecodableAddress();
+      default:
+        throw new IllegalArgumentException(
+            "unknown kind " + kind + " (expected: long, undecodable)");
+    }
   }
 }
