@@ -381,14 +381,16 @@ public final class Endpoint {
    * #withScheme} for {@code unixgram} or {@code unixpacket}.
    *
    * @throws NullPointerException if {@code name} is null
-   * @throws IllegalArgumentException if {@code name} is empty or longer than {@link
-   *     #maxUnixPathBytes()} bytes in UTF-8
+   * @throws IllegalArgumentException if {@code name} is empty, holds an unpaired surrogate (which
+   *     has no UTF-8 form), or is longer than {@link #maxUnixPathBytes()} bytes in UTF-8
    */
   public static Endpoint unixAbstract(String name) {
     Objects.requireNonNull(name, "name");
     if (name.isEmpty()) {
       throw new IllegalArgumentException("empty abstract unix socket name (expected: unix:@name)");
     }
+    // As parse() does: an unpaired surrogate would be encoded as '?', another name.
+    requireWellFormed(name, name);
     int bytes = utf8Length(name);
     if (bytes > MAX_UNIX_PATH_BYTES) {
       throw bad(
@@ -603,7 +605,7 @@ public final class Endpoint {
       return this;
     }
     if (s.inet()) {
-      checkIpVersion(s, new Host(host, literal), scheme);
+      checkIpVersion(s, new Host(host, literal), canonical);
     }
     return new Endpoint(s, host, literal, port, path, abstractName, parameters);
   }
@@ -612,7 +614,9 @@ public final class Endpoint {
    * Returns the JDK socket address of this endpoint.
    *
    * <p>For an internet endpoint this is an {@link InetSocketAddress}. An IP literal is converted
-   * without any lookup; an IPv4-mapped IPv6 literal becomes an IPv4 address, as in the JDK. A zone
+   * without any lookup; an IPv4-mapped IPv6 literal becomes an IPv4 address, as in the JDK, except
+   * under {@code tcp6} and {@code udp6}, where it stays an {@link Inet6Address} (the address such a
+   * socket talks to an IPv4 peer by, and the one a dual-stack server names that peer by). A zone
    * that names a network interface is looked up and becomes its scope id; if there is no such
    * interface, the address is returned unresolved. A DNS name is resolved, as by {@link
    * InetSocketAddress#InetSocketAddress(String, int)}, which may block, and is returned unresolved
@@ -652,7 +656,13 @@ public final class Endpoint {
     try {
       int percent = host.indexOf('%');
       if (percent < 0) {
-        return new InetSocketAddress(InetAddress.getByAddress(literal), port);
+        // Under tcp6 and udp6 an IPv4-mapped literal stays the IPv6 address it is there (which
+        // InetAddress.getByAddress would turn into an IPv4 one, which those sockets refuse).
+        return new InetSocketAddress(
+            scheme.ipVersion == 6
+                ? Inet6Address.getByAddress(null, literal, -1)
+                : InetAddress.getByAddress(literal),
+            port);
       }
       String zone = host.substring(percent + 1);
       if (isDigits(zone, 0, zone.length()) && zone.length() <= 9) {

@@ -32,6 +32,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @Timeout(10)
 class EndpointTest {
@@ -865,6 +866,19 @@ class EndpointTest {
     assertEquals(InetAddress.getByAddress(new byte[] {10, 1, 2, 3}), mapped.getAddress());
   }
 
+  /**
+   * Under tcp6 and udp6 an IPv4-mapped literal stays IPv6: those schemes refuse IPv4 addresses, and
+   * a dual-stack server names its IPv4 peers so.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"tcp6://[::ffff:10.1.2.3]:5", "udp6://[::ffff:127.0.0.1]:9"})
+  void keepsAnIpv4MappedLiteralIpv6UnderTheIpv6Schemes(String text) {
+    Endpoint e = Endpoint.parse(text);
+    InetSocketAddress address = (InetSocketAddress) e.toSocketAddress();
+    assertTrue(address.getAddress() instanceof Inet6Address, address.toString());
+    assertEquals(e, Endpoint.of(e.scheme(), address), "back to the same endpoint");
+  }
+
   @Test
   void convertsNamesToInetSocketAddressWithTheName() {
     InetSocketAddress a = (InetSocketAddress) Endpoint.tcp("LocalHost", 80).toSocketAddress();
@@ -1101,12 +1115,12 @@ class EndpointTest {
         tcp,
         "tcp4",
         "IPv6 address not allowed with scheme \"tcp4\" (expected: an IPv4 address or a host"
-            + " name): tcp4");
+            + " name): tcp://[::1]:7?x=1");
     assertWithSchemeRejected(
         Endpoint.parse("udp://1.2.3.4:5"),
         "Tcp6",
         "IPv4 address not allowed with scheme \"tcp6\" (expected: an IPv6 address or a host"
-            + " name): Tcp6");
+            + " name): udp://1.2.3.4:5");
     assertWithSchemeRejected(
         tcp,
         "unix",
@@ -1135,6 +1149,16 @@ class EndpointTest {
     assertEquals(e, Endpoint.parse(e.toString()));
     assertEquals("my app/1%", e.abstractName());
     assertEquals("unixgram:@x", Endpoint.unixAbstract("x").withScheme("unixgram").toString());
+  }
+
+  /** parse() refuses these too: an unpaired surrogate has no UTF-8, and getBytes writes '?'. */
+  @Test
+  void unixAbstractRejectsAnUnpairedSurrogate() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Endpoint.unixAbstract("a\uD800"));
+    assertEquals(
+        "unpaired surrogate U+D800 (expected: well-formed UTF-16 text): a\uD800", e.getMessage());
+    assertEquals("\uD83D\uDE00", Endpoint.unixAbstract("\uD83D\uDE00").abstractName(), "a pair");
   }
 
   @Test

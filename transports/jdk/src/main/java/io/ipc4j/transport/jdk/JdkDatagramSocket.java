@@ -16,9 +16,11 @@ import java.net.PortUnreachableException;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.StandardSocketOptions;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -110,7 +112,10 @@ final class JdkDatagramSocket implements DatagramSocket {
       if (nif == null) {
         bind(channel, new InetSocketAddress(address, endpoint.port()), endpoint);
         return new JdkDatagramSocket(
-            channel, Endpoint.of(endpoint.scheme(), channel.getLocalAddress()), null, null);
+            channel,
+            DualStack.endpointOf(endpoint.scheme(), channel.getLocalAddress()),
+            null,
+            null);
       }
       // Several members of one group may share a port on one host; unicast binds stay exclusive.
       channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -182,8 +187,8 @@ final class JdkDatagramSocket implements DatagramSocket {
       channel.connect(target);
       return new JdkDatagramSocket(
           channel,
-          Endpoint.of(endpoint.scheme(), channel.getLocalAddress()),
-          Endpoint.of(endpoint.scheme(), target),
+          DualStack.endpointOf(endpoint.scheme(), channel.getLocalAddress()),
+          DualStack.endpointOf(endpoint.scheme(), target),
           target);
     } catch (IOException | RuntimeException e) {
       channel.close();
@@ -339,6 +344,20 @@ final class JdkDatagramSocket implements DatagramSocket {
     return failure;
   }
 
+  /** The IPv4 address an IPv4-mapped IPv6 address maps, or {@code a} itself. */
+  private static InetAddress unmapped(InetAddress a) throws UnknownHostException {
+    byte[] b = a.getAddress();
+    if (b.length != 16 || b[10] != (byte) 0xff || b[11] != (byte) 0xff) {
+      return a;
+    }
+    for (int i = 0; i < 10; i++) {
+      if (b[i] != 0) {
+        return a;
+      }
+    }
+    return InetAddress.getByAddress(Arrays.copyOfRange(b, 12, 16));
+  }
+
   /** The socket address of {@code target}, checked against this socket's family. */
   private InetSocketAddress addressOf(Endpoint target) throws IOException {
     Peer last = lastTarget;
@@ -355,7 +374,9 @@ final class JdkDatagramSocket implements DatagramSocket {
     }
     InetAddress chosen = null;
     String version = target.scheme().substring(3);
-    for (InetAddress a : JdkTransportProvider.lookup(target)) {
+    for (InetAddress found : JdkTransportProvider.lookup(target)) {
+      // An IPv4-mapped udp6 literal stays IPv6 (see lookup); an IPv4 socket sends to it as IPv4.
+      InetAddress a = ipv6 ? found : unmapped(found);
       boolean v4 = a instanceof Inet4Address;
       // The JDK turns an IPv4-mapped literal into an IPv4 address; udp6 allows those literals.
       if (version.equals("4") && !v4

@@ -231,7 +231,7 @@ public final class JdkTransportProvider implements TransportProvider {
     try {
       channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
       channel.bind(new InetSocketAddress(address, endpoint.port()), backlog);
-      Endpoint bound = Endpoint.of(endpoint.scheme(), channel.getLocalAddress());
+      Endpoint bound = DualStack.endpointOf(endpoint.scheme(), channel.getLocalAddress());
       return new JdkStreamAcceptor(channel, bound, null, options);
     } catch (BindException e) {
       channel.close();
@@ -279,6 +279,14 @@ public final class JdkTransportProvider implements TransportProvider {
 
   /** All the addresses of the endpoint's host, whatever its scheme allows. */
   static InetAddress[] lookup(Endpoint endpoint) throws UnknownHostException {
+    if (endpoint.host().indexOf(':') >= 0
+        && endpoint.toSocketAddress() instanceof InetSocketAddress literal
+        && !literal.isUnresolved()) {
+      // An IPv6 literal, converted without a lookup. InetAddress.getAllByName would turn an
+      // IPv4-mapped one into an IPv4 address, which tcp6 and udp6 then refuse, though a dual-stack
+      // server names its IPv4 peers so; under those schemes the endpoint keeps it IPv6.
+      return new InetAddress[] {literal.getAddress()};
+    }
     try {
       return InetAddress.getAllByName(endpoint.host());
     } catch (UnknownHostException e) {

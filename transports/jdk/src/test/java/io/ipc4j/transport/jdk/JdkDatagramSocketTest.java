@@ -301,6 +301,28 @@ class JdkDatagramSocketTest extends TransportContract {
     assertEquals(65_507, e.limit());
   }
 
+  /** The address a dual-stack udp6 socket names an IPv4 peer by can be bound and connected to. */
+  @Test
+  void bindsAndConnectsToAnIpv4MappedUdp6Address() throws Exception {
+    DatagramSocket mapped = bind("udp6://[::ffff:127.0.0.1]:0");
+    assertEquals(
+        "udp6://[::ffff:127.0.0.1]:" + mapped.localEndpoint().port(),
+        mapped.localEndpoint().toString());
+    DatagramSocket v4 = bind("udp://127.0.0.1:0");
+    v4.send(ascii("hi"), Endpoint.parse("udp://127.0.0.1:" + mapped.localEndpoint().port()));
+    Endpoint[] from = new Endpoint[1];
+    assertEquals("hi", receiveText(mapped, from));
+    assertEquals("udp6://[::ffff:127.0.0.1]:" + v4.localEndpoint().port(), from[0].toString());
+    mapped.send(ascii("back"), from[0]);
+    assertEquals("back", receiveText(v4, from));
+    v4.send(ascii("to mapped"), mapped.localEndpoint());
+    assertEquals("to mapped", receiveText(mapped, from), "an IPv4 socket sends to it as IPv4");
+
+    DatagramSocket connected = connect(mapped.localEndpoint());
+    connected.send(ascii("connected"), null);
+    assertEquals("connected", receiveText(mapped, from));
+  }
+
   @Test
   void broadcastsReachAWildcardReceiverOnLoopback() throws Exception {
     // On Linux lo is 127.0.0.0/8, whose broadcast address is 127.255.255.255; sending there needs

@@ -59,6 +59,12 @@ class Tcp6DualStackServerTest {
       try (MessageConnection v6 = Ipc.connectMessages("tcp6://[::1]:" + port, JDK)) {
         assertEquals("six", echo(v6, "six"), "the server still serves after an IPv4 peer");
       }
+      // The server's way of writing an IPv4 address is one a client can connect to.
+      try (MessageConnection mapped =
+          Ipc.connectMessages("tcp6://[::ffff:127.0.0.1]:" + port, JDK)) {
+        assertEquals("mapped", echo(mapped, "mapped"));
+        assertEquals("tcp6://[::ffff:127.0.0.1]:" + port, mapped.remoteEndpoint().toString());
+      }
     }
   }
 
