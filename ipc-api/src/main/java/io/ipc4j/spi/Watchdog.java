@@ -57,7 +57,7 @@ public final class Watchdog {
    * deadline is acted on at most that late.
    */
   public void register(Guarded g, long timeoutNanos) {
-    long wanted = Math.max(MIN_TICK, Math.min(MAX_TICK, timeoutNanos / 8));
+    long wanted = tickFor(timeoutNanos);
     lock.lock();
     try {
       if (wanted < tick) {
@@ -79,6 +79,11 @@ public final class Watchdog {
   /** Stops watching {@code g}. */
   public void unregister(Guarded g) {
     guarded.remove(g);
+  }
+
+  /** The tick a timeout of {@code timeoutNanos} asks for: an eighth of it, within the bounds. */
+  static long tickFor(long timeoutNanos) {
+    return Math.max(MIN_TICK, Math.min(MAX_TICK, timeoutNanos / 8));
   }
 
   /** How long the watchdog sleeps between looks, in nanoseconds. */

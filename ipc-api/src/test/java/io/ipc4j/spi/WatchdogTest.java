@@ -15,19 +15,35 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(10)
 class WatchdogTest {
   @Test
-  void watchdogSleepsAnEighthOfTheShortestTimeoutWithinItsBounds() {
+  void aTimeoutAsksForAnEighthOfItselfWithinFiveAndHundredMilliseconds() {
+    assertEquals(ms(50), Watchdog.tickFor(ms(400)));
+    assertEquals(ms(5), Watchdog.tickFor(ms(40)), "an eighth exactly at the floor");
+    assertEquals(ms(5), Watchdog.tickFor(ms(1)), "never below the floor: it must sleep");
+    assertEquals(ms(5), Watchdog.tickFor(0));
+    assertEquals(ms(100), Watchdog.tickFor(ms(800)), "an eighth exactly at the ceiling");
+    assertEquals(ms(100), Watchdog.tickFor(Long.MAX_VALUE), "never above the ceiling");
+    assertEquals(ms(12) + TimeUnit.MICROSECONDS.toNanos(500), Watchdog.tickFor(ms(100)));
+  }
+
+  /**
+   * The watchdog is shared and its tick only shrinks: registering takes the smaller of the tick it
+   * had and the one the new timeout asks for (other tests may have shrunk it already).
+   */
+  @Test
+  void registeringKeepsTheShorterOfItsTickAndTheOneTheTimeoutAsksFor() {
     long before = Watchdog.get().tickNanos();
-    assertTrue(
-        before >= TimeUnit.MILLISECONDS.toNanos(5),
-        "the watchdog must sleep between looks, tick " + before + " ns");
+    assertTrue(before >= ms(5), "the watchdog must sleep between looks, tick " + before + " ns");
     Watchdog.Guarded idle = now -> {};
-    Watchdog.get().register(idle, TimeUnit.MILLISECONDS.toNanos(400));
+    Watchdog.get().register(idle, ms(400));
     try {
-      long tick = Watchdog.get().tickNanos();
-      assertEquals(Math.min(before, TimeUnit.MILLISECONDS.toNanos(50)), tick);
+      assertEquals(Math.min(before, ms(50)), Watchdog.get().tickNanos());
     } finally {
       Watchdog.get().unregister(idle);
     }
+  }
+
+  private static long ms(long millis) {
+    return TimeUnit.MILLISECONDS.toNanos(millis);
   }
 
   @Test
