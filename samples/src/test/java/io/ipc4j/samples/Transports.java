@@ -11,7 +11,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Which transports this JVM has, found by trying them, so that tests of the others are skipped. */
+/**
+ * Which transports this JVM has, found by trying them, so that tests of the others are skipped.
+ * Only the library's own word that a transport is unavailable ({@link
+ * TransportUnavailableException}) skips; any other failure of the probe is a failure, or a
+ * regression would pass as a skip.
+ */
 final class Transports {
   private Transports() {}
 
@@ -49,7 +54,7 @@ final class Transports {
       } catch (TransportUnavailableException e) {
         missing = e.getMessage();
       } catch (IOException | RuntimeException e) {
-        missing = e.toString();
+        throw new AssertionError("probing unixpacket failed", e);
       } finally {
         Files.deleteIfExists(dir.resolve("p"));
         Files.delete(dir);
@@ -68,7 +73,7 @@ final class Transports {
     } catch (TransportUnavailableException e) {
       return e.getMessage();
     } catch (IOException | RuntimeException e) {
-      return e.toString();
+      throw new AssertionError("probing " + endpoint + " failed", e);
     }
   }
 }
