@@ -70,8 +70,9 @@ public interface MessageConnection extends Closeable {
    *     names its index, {@link MessageTooLargeException#size()} is its size; nothing was sent and
    *     the connection stays usable
    * @throws IllegalArgumentException if a message is empty on a transport that cannot send empty
-   *     messages ({@code unixpacket}, {@code unixgram}, and a connected {@code udp*} socket); the
-   *     exception names its index; nothing was sent
+   *     messages ({@code unixpacket}, {@code unixgram}, and a connected {@code udp*} socket), or if
+   *     one buffer is in the range twice (to send the same bytes twice, pass {@code
+   *     buffer.duplicate()}); the exception names the index; nothing was sent
    * @throws java.net.SocketTimeoutException if the write timeout expired (the connection is closed;
    *     the positions of the buffers say how much was written)
    * @throws java.nio.channels.ClosedChannelException if the connection is closed

@@ -28,9 +28,14 @@ final class Messages {
   }
 
   /**
-   * Checks a batch before any of it is sent: the range, each message's presence and size, and,
-   * where the transport cannot carry one, that none is empty. Throws for the first message at
-   * fault, naming its index.
+   * Checks a batch before any of it is sent: the range, each message's presence and size, where the
+   * transport cannot carry one that none is empty, and that no buffer is there twice. Throws for
+   * the first message at fault, naming its index.
+   *
+   * <p>A buffer twice would go wrong in every transport: a gathering write that ends part way
+   * rewinds it to the later of its two places and writes bytes of the first again, out of step with
+   * the frames; a batch split over several writes, and each packet or datagram, sends it empty (or
+   * refuses it) the second time, after part of the batch went out.
    *
    * @param allowEmpty whether the transport carries empty messages
    */
@@ -68,6 +73,53 @@ final class Messages {
                 + peer);
       }
     }
+    checkDistinct(messages, offset, length, peer);
+  }
+
+  /** Batches up to this long are checked pair by pair; longer ones through an identity table. */
+  private static final int PAIRWISE = 8;
+
+  private static void checkDistinct(ByteBuffer[] messages, int offset, int length, Endpoint peer) {
+    int end = offset + length;
+    if (length <= PAIRWISE) {
+      for (int i = offset + 1; i < end; i++) {
+        for (int j = offset; j < i; j++) {
+          if (messages[i] == messages[j]) {
+            throw sameBufferTwice(j, i, peer);
+          }
+        }
+      }
+      return;
+    }
+    // Open addressing on identity (ByteBuffer.hashCode is its content), at most half full.
+    int mask = Integer.highestOneBit(length) * 4 - 1;
+    int[] slots = new int[mask + 1]; // index + 1 of the message in a slot, 0 for none
+    for (int i = offset; i < end; i++) {
+      ByteBuffer m = messages[i];
+      int slot = mix(System.identityHashCode(m)) & mask;
+      while (slots[slot] != 0) {
+        if (messages[slots[slot] - 1] == m) {
+          throw sameBufferTwice(slots[slot] - 1, i, peer);
+        }
+        slot = (slot + 1) & mask;
+      }
+      slots[slot] = i + 1;
+    }
+  }
+
+  private static int mix(int h) {
+    return h ^ (h >>> 16);
+  }
+
+  private static IllegalArgumentException sameBufferTwice(int first, int second, Endpoint peer) {
+    return new IllegalArgumentException(
+        "messages["
+            + second
+            + "] is messages["
+            + first
+            + "], the same buffer twice (expected: a buffer once per batch; send the same bytes"
+            + " again through buffer.duplicate()), none of the batch sent: "
+            + peer);
   }
 
   /** A received message larger than the caller's buffer, discarded. */

@@ -762,6 +762,47 @@ public abstract class MessageConnectionContract extends TransportContract {
     }
   }
 
+  /**
+   * One buffer twice in a batch is refused whole: sent, it would go out twice in one gathering
+   * write, rewind and resend part of itself if that write ended part way, or go out empty once a
+   * batch spans several writes. Short batches and long ones (over 512 frames, and checked another
+   * way) alike.
+   */
+  @Test
+  void sendAllRefusesOneBufferTwiceSendingNone() throws Exception {
+    try (Connected c = connect()) {
+      ByteBuffer twice = batchMessage(4, 1);
+      ByteBuffer[] shortBatch = {batchMessage(3, 0), twice, batchMessage(5, 2), twice};
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> c.client().sendAll(shortBatch));
+      assertEquals(
+          "messages[3] is messages[1], the same buffer twice (expected: a buffer once per batch;"
+              + " send the same bytes again through buffer.duplicate()), none of the batch sent: "
+              + c.client().remoteEndpoint(),
+          e.getMessage());
+
+      ByteBuffer[] longBatch = new ByteBuffer[600];
+      for (int i = 0; i < longBatch.length; i++) {
+        longBatch[i] = batchMessage(1 + i % 7, i);
+      }
+      longBatch[599] = longBatch[17];
+      e = assertThrows(IllegalArgumentException.class, () -> c.client().sendAll(longBatch));
+      assertTrue(e.getMessage().startsWith("messages[599] is messages[17], "), e.getMessage());
+      assertEquals(3, shortBatch[0].remaining(), "no position moved");
+      assertEquals(1 + 17 % 7, longBatch[17].remaining(), "no position moved");
+
+      c.client().send(ByteBuffer.wrap("next".getBytes(US_ASCII)));
+      assertEquals(
+          "next",
+          US_ASCII.decode(c.server().receive()).toString(),
+          "nothing of the refused batches arrives");
+      c.client().sendAll(twice, twice.duplicate());
+      for (int i = 0; i < 2; i++) {
+        assertBytesEqual(bytesOf(batchMessage(4, 1)), bytesOf(c.server().receive()), "copy " + i);
+      }
+    }
+  }
+
   @Test
   void sendAllBatchesOfSeveralThreadsDoNotInterleave() throws Exception {
     // Over transports that may drop a burst, few and small messages: as many as a datagram
