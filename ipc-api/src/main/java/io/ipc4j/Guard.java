@@ -137,8 +137,13 @@ final class Guard implements Watchdog.Guarded {
     return timeout;
   }
 
+  /** A timeout as it was given: whole seconds, else milliseconds, else microseconds or nanos. */
   static String format(Duration d) {
-    long millis = d.toMillis();
+    long nanos = d.toNanos(); // timeouts are at most Long.MAX_VALUE ns (see StandardIpcOptions)
+    if (nanos % 1_000_000 != 0) {
+      return nanos % 1000 == 0 ? nanos / 1000 + " µs" : nanos + " ns";
+    }
+    long millis = nanos / 1_000_000;
     return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
   }
 
