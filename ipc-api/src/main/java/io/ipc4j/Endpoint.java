@@ -30,9 +30,10 @@ import java.util.TreeMap;
  *
  * <pre>{@code
  * Endpoint server = Endpoint.parse("unix:///run/app.sock");
- * Endpoint peer = Endpoint.parse("tcp://[2001:db8::1]:7000?nodelay=true");
- * peer.host();                   // "2001:db8::1"
- * peer.withScheme("udp");        // udp://[2001:db8::1]:7000?nodelay=true
+ * Endpoint group = Endpoint.parse("udp://[ff02::1:3]:5355?interface=eth0");
+ * group.host();                  // "ff02::1:3"
+ * group.parameter("interface");  // Optional[eth0]
+ * Endpoint.parse("tcp://[2001:db8::1]:7000").withScheme("udp"); // udp://[2001:db8::1]:7000
  * Endpoint.tcp("LocalHost", 80); // tcp://localhost:80
  * }</pre>
  *

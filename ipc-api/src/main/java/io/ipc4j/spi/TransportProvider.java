@@ -50,6 +50,24 @@ public interface TransportProvider {
   }
 
   /**
+   * Refuses an endpoint with parameters, for a transport that takes none: a parameter it ignored (a
+   * misspelt one, or one meant for another transport) would go unnoticed.
+   *
+   * @throws IllegalArgumentException naming the first parameter and the endpoint
+   */
+  static void requireNoParameters(Endpoint endpoint) {
+    if (!endpoint.parameters().isEmpty()) {
+      throw new IllegalArgumentException(
+          "unknown parameter \""
+              + endpoint.parameters().keySet().iterator().next()
+              + "\" (expected: none over "
+              + endpoint.scheme()
+              + "): "
+              + endpoint);
+    }
+  }
+
+  /**
    * Connects a stream socket to {@code endpoint} ({@code tcp*}, {@code unix}), honouring {@code
    * CONNECT_TIMEOUT}.
    *

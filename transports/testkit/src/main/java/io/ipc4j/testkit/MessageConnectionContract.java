@@ -253,6 +253,31 @@ public abstract class MessageConnectionContract extends TransportContract {
     }
   }
 
+  /**
+   * A parameter the transport does not take is refused on both sides, naming it: ignored, a
+   * misspelt one (or one meant for another transport) would go unnoticed.
+   */
+  @Test
+  void refusesAParameterTheTransportDoesNotTake() throws Exception {
+    Endpoint unheard = Endpoint.parse(newEndpoint() + "?speling=1");
+    assertUnknownParameter(
+        unheard,
+        assertThrows(IllegalArgumentException.class, () -> Ipc.listenMessages(unheard, options())));
+    try (Listener<MessageConnection> listener = Ipc.listenMessages(newEndpoint(), options())) {
+      Endpoint target = Endpoint.parse(listener.endpoint() + "?speling=1");
+      assertUnknownParameter(
+          target,
+          assertThrows(
+              IllegalArgumentException.class, () -> Ipc.connectMessages(target, options())));
+    }
+  }
+
+  private static void assertUnknownParameter(Endpoint endpoint, IllegalArgumentException e) {
+    assertTrue(
+        e.getMessage().startsWith("unknown parameter \"speling\" (expected: "), e.getMessage());
+    assertTrue(e.getMessage().endsWith("): " + endpoint), e.getMessage());
+  }
+
   @Test
   void keepsConsecutiveMessagesApart() throws Exception {
     try (Connected c = connect()) {

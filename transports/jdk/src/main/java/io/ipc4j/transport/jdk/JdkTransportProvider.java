@@ -114,6 +114,7 @@ public final class JdkTransportProvider implements TransportProvider {
 
   @Override
   public StreamSocket connect(Endpoint endpoint, IpcOptions options) throws IOException {
+    TransportProvider.requireNoParameters(endpoint);
     long timeout = options.get(StandardIpcOptions.CONNECT_TIMEOUT).toNanos();
     if (endpoint.isUnix()) {
       SocketChannel channel = connectUnix(endpoint, timeout);
@@ -211,6 +212,7 @@ public final class JdkTransportProvider implements TransportProvider {
 
   @Override
   public StreamAcceptor listen(Endpoint endpoint, IpcOptions options) throws IOException {
+    TransportProvider.requireNoParameters(endpoint);
     int backlog = options.get(StandardIpcOptions.BACKLOG);
     if (endpoint.isUnix()) {
       ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);

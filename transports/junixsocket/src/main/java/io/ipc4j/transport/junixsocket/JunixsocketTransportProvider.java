@@ -211,6 +211,7 @@ public final class JunixsocketTransportProvider implements TransportProvider {
 
   @Override
   public StreamSocket connect(Endpoint endpoint, IpcOptions options) throws IOException {
+    TransportProvider.requireNoParameters(endpoint);
     requireServed(endpoint, UNIX);
     AFUNIXSocketAddress address = UnixAddresses.of(endpoint);
     int timeoutMillis = millis(options.get(StandardIpcOptions.CONNECT_TIMEOUT));
@@ -295,6 +296,7 @@ public final class JunixsocketTransportProvider implements TransportProvider {
 
   @Override
   public StreamAcceptor listen(Endpoint endpoint, IpcOptions options) throws IOException {
+    TransportProvider.requireNoParameters(endpoint);
     requireServed(endpoint, UNIX);
     int backlog = options.get(StandardIpcOptions.BACKLOG);
     boolean receiveDescriptors = options.get(StandardIpcOptions.RECEIVE_DESCRIPTORS);
@@ -415,6 +417,7 @@ public final class JunixsocketTransportProvider implements TransportProvider {
    */
   @Override
   public DatagramSocket bindDatagram(Endpoint local, IpcOptions options) throws IOException {
+    TransportProvider.requireNoParameters(local);
     requireServed(local, UNIXGRAM);
     AFUNIXDatagramChannel channel = openDatagramChannel();
     try {
@@ -471,6 +474,7 @@ public final class JunixsocketTransportProvider implements TransportProvider {
    */
   @Override
   public DatagramSocket connectDatagram(Endpoint remote, IpcOptions options) throws IOException {
+    TransportProvider.requireNoParameters(remote);
     requireServed(remote, UNIXGRAM);
     Path dir = null;
     AFUNIXDatagramChannel channel;
@@ -564,6 +568,7 @@ public final class JunixsocketTransportProvider implements TransportProvider {
    */
   @Override
   public PacketAcceptor listenPacket(Endpoint local, IpcOptions options) throws IOException {
+    TransportProvider.requireNoParameters(local);
     requireServed(local, UNIXPACKET);
     int backlog = options.get(StandardIpcOptions.BACKLOG);
     boolean receiveDescriptors = options.get(StandardIpcOptions.RECEIVE_DESCRIPTORS);
@@ -599,6 +604,7 @@ public final class JunixsocketTransportProvider implements TransportProvider {
    */
   @Override
   public PacketSocket connectPacket(Endpoint remote, IpcOptions options) throws IOException {
+    TransportProvider.requireNoParameters(remote);
     requireServed(remote, UNIXPACKET);
     int timeoutMillis = millis(options.get(StandardIpcOptions.CONNECT_TIMEOUT));
     AFUNIXDatagramSocket socket = openPacketSocket();
