@@ -7,6 +7,7 @@ import io.ipc4j.Ipc;
 import io.ipc4j.MessageTooLargeException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -23,6 +24,11 @@ import picocli.CommandLine.Spec;
  * seconds: {@code ID: RATE/s, N received, M lost (P%)}. Loss is counted from the sequence numbers:
  * those between the first and the highest seen that never came. A sensor that starts again from 1
  * starts its count again. Datagrams that are not readings are counted and reported, never fatal.
+ *
+ * <p>Anyone may send to the collector, so what it keeps is bounded: a sensor silent for ten seconds
+ * is forgotten (if it comes back, its counts start again), and at most {@value #MAX_SENSORS} are
+ * tracked at once. Datagrams from further sensors are not tracked, only counted, and the count is
+ * reported with the next report.
  */
 @Command(
     name = "telemetry-collector",
@@ -30,6 +36,9 @@ import picocli.CommandLine.Spec;
     description = "Receive sensor datagrams; print rate and loss per sensor once a second.")
 final class TelemetryCollector implements Callable<Integer> {
   private static final long QUIET_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+  /** Sensors tracked at once: enough for a sample, and a report a person can still read. */
+  static final int MAX_SENSORS = 1000;
 
   @Spec CommandSpec spec;
 
@@ -42,6 +51,7 @@ final class TelemetryCollector implements Callable<Integer> {
   private final Map<String, Sensor> sensors = new TreeMap<>();
 
   private long malformed;
+  private long untracked;
 
   @Override
   public Integer call() throws Exception {
@@ -68,7 +78,7 @@ final class TelemetryCollector implements Callable<Integer> {
     }
   }
 
-  private void record(String reading, long now) {
+  void record(String reading, long now) {
     String[] f = reading.split(" ", -1);
     long seq;
     try {
@@ -81,7 +91,16 @@ final class TelemetryCollector implements Callable<Integer> {
       return;
     }
     synchronized (sensors) {
-      sensors.computeIfAbsent(f[0], k -> new Sensor()).record(seq, now);
+      Sensor sensor = sensors.get(f[0]);
+      if (sensor == null) {
+        if (sensors.size() >= MAX_SENSORS) {
+          untracked++;
+          return;
+        }
+        sensor = new Sensor();
+        sensors.put(f[0], sensor);
+      }
+      sensor.record(seq, now);
     }
   }
 
@@ -100,24 +119,40 @@ final class TelemetryCollector implements Callable<Integer> {
       } catch (InterruptedException e) {
         return;
       }
-      long now = System.nanoTime();
-      StringBuilder report = new StringBuilder();
-      synchronized (sensors) {
-        for (Map.Entry<String, Sensor> e : sensors.entrySet()) {
-          Sensor s = e.getValue();
-          if (now - s.lastHeard <= QUIET_NANOS) {
-            report.append(e.getKey()).append(": ").append(s.report(now)).append('\n');
-          }
-        }
-        if (malformed > 0) {
-          report.append("ignored ").append(malformed).append(" malformed datagrams\n");
-          malformed = 0;
-        }
-      }
-      System.out.print(report);
+      System.out.print(report(System.nanoTime()));
       System.out.flush();
       next += second;
     }
+  }
+
+  /** The report at {@code now}, which forgets the sensors that have been silent too long. */
+  String report(long now) {
+    StringBuilder report = new StringBuilder();
+    synchronized (sensors) {
+      for (Iterator<Map.Entry<String, Sensor>> i = sensors.entrySet().iterator(); i.hasNext(); ) {
+        Map.Entry<String, Sensor> e = i.next();
+        Sensor s = e.getValue();
+        if (now - s.lastHeard > QUIET_NANOS) {
+          i.remove();
+        } else {
+          report.append(e.getKey()).append(": ").append(s.report(now)).append('\n');
+        }
+      }
+      if (malformed > 0) {
+        report.append("ignored ").append(malformed).append(" malformed datagrams\n");
+        malformed = 0;
+      }
+      if (untracked > 0) {
+        report
+            .append("ignored ")
+            .append(untracked)
+            .append(" datagrams from new sensors: already tracking ")
+            .append(MAX_SENSORS)
+            .append(", the most it tracks\n");
+        untracked = 0;
+      }
+    }
+    return report.toString();
   }
 
   /** One sensor's counts. Guarded by the collector's map. */
