@@ -22,8 +22,11 @@ import picocli.CommandLine.Spec;
  * Receives {@code telemetry-sensor} datagrams ({@code ID SEQ MILLIS VALUE}) on a {@code udp} or
  * {@code unixgram} endpoint and, once a second, prints a line per sensor heard from in the last ten
  * seconds: {@code ID: RATE/s, N received, M lost (P%)}. Loss is counted from the sequence numbers:
- * those between the first and the highest seen that never came. A sensor that starts again from 1
- * starts its count again. Datagrams that are not readings are counted and reported, never fatal.
+ * those between the first and the highest seen that never came. A datagram up to 64 behind the
+ * highest that has not come yet is a late one, counted as received. A sensor that starts again
+ * starts its count again: a sequence number further behind, or one received already, means a new
+ * run, which began at 1 (so if 1 was lost, it counts as lost). Datagrams that are not readings are
+ * counted and reported, never fatal.
  *
  * <p>Anyone may send to the collector, so what it keeps is bounded: a sensor silent for ten seconds
  * is forgotten (if it comes back, its counts start again), and at most {@value #MAX_SENSORS} are
@@ -157,28 +160,49 @@ final class TelemetryCollector implements Callable<Integer> {
 
   /** One sensor's counts. Guarded by the collector's map. */
   private static final class Sensor {
+    /** How far behind the highest a datagram may arrive and still count: the bits in a long. */
+    static final int REORDER_WINDOW = 64;
+
     long first;
     long highest;
     long received;
+
+    /** Which of the sequence numbers up to the window behind the highest came: bit i, highest-i. */
+    long window;
+
     long sinceReport;
     long lastHeard;
     long lastReport;
 
     void record(long seq, long now) {
-      if (seq == 1 && highest >= 1) {
-        // The sensor started again: a new run, counted afresh.
-        first = 0;
-        highest = 0;
-        received = 0;
-      }
-      if (first == 0) {
-        first = seq;
+      if (highest == 0) {
+        // First heard from: the run may have begun before the collector did.
+        startRun(seq, seq);
         lastReport = now;
+      } else if (seq > highest) {
+        long ahead = seq - highest;
+        window = ahead >= REORDER_WINDOW ? 1 : window << ahead | 1;
+        highest = seq;
+        received++;
+      } else if (highest - seq >= REORDER_WINDOW || (window & 1L << (highest - seq)) != 0) {
+        // Too far back to be late, or a number this run already had: the sensor started again,
+        // from 1, whether or not 1 arrived. A lost first datagram is not a reason to add the new
+        // run's counts to the old one's.
+        startRun(1, seq);
+      } else {
+        window |= 1L << (highest - seq);
+        first = Math.min(first, seq);
+        received++;
       }
-      highest = Math.max(highest, seq);
-      received++;
       sinceReport++;
       lastHeard = now;
+    }
+
+    private void startRun(long from, long seq) {
+      first = from;
+      highest = seq;
+      window = 1;
+      received = 1;
     }
 
     String report(long now) {

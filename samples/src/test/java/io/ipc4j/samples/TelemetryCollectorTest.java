@@ -55,6 +55,40 @@ class TelemetryCollectorTest {
         collector.report(seconds(12)));
   }
 
+  @Test
+  void aRestartWhoseFirstDatagramWasLostIsANewRunWithThatDatagramLost() {
+    for (int seq = 1; seq <= 1000; seq++) {
+      collector.record("s " + seq + " 0 1.0", seconds(0));
+    }
+    collector.report(seconds(1));
+    // The sensor started again; its seq 1 never came.
+    for (int seq = 2; seq <= 600; seq++) {
+      collector.record("s " + seq + " 0 1.0", seconds(1.5));
+    }
+    assertEquals("s: 599/s, 599 received, 1 lost (0.2%)\n", collector.report(seconds(2)));
+  }
+
+  @Test
+  void aShortRunRestartedWithinTheReorderWindowIsANewRunToo() {
+    for (int seq = 1; seq <= 50; seq++) {
+      collector.record("s " + seq + " 0 1.0", seconds(0));
+    }
+    for (int seq = 2; seq <= 30; seq++) {
+      collector.record("s " + seq + " 0 1.0", seconds(0));
+    }
+    assertEquals("s: 79/s, 29 received, 1 lost (3.3%)\n", collector.report(seconds(1)));
+  }
+
+  @Test
+  void datagramsReorderedWithinTheWindowAreLateNotLostNorARestart() {
+    for (int seq : new int[] {2, 1, 3, 6, 5, 4, 7, 9}) {
+      collector.record("s " + seq + " 0 1.0", seconds(0));
+    }
+    assertEquals("s: 8/s, 8 received, 1 lost (11.1%)\n", collector.report(seconds(1)));
+    collector.record("s 8 0 1.0", seconds(1));
+    assertEquals("s: 1/s, 9 received, 0 lost (0.0%)\n", collector.report(seconds(2)));
+  }
+
   private static long seconds(double s) {
     return (long) (s * TimeUnit.SECONDS.toNanos(1));
   }
