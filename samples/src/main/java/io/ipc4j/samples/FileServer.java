@@ -118,7 +118,12 @@ final class FileServer implements Callable<Integer> {
     }
     String name = arguments.substring(space + 1);
     Path target = files.fileToWrite(name);
-    Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".part");
+    Path temp;
+    try {
+      temp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".part");
+    } catch (FileSystemException e) {
+      throw ServedDirectory.inClientsWords(name, e);
+    }
     boolean stored = false;
     String abandoned = null;
     try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
@@ -142,7 +147,11 @@ final class FileServer implements Callable<Integer> {
         return;
       }
       out.force(true);
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+      try {
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (FileSystemException e) {
+        throw ServedDirectory.inClientsWords(name, e);
+      }
       stored = true;
       log("stored " + name + " (" + size + " bytes, sha256 " + hex + ")");
       FileTransfer.sendText(c, "OK " + size + " " + hex);
@@ -159,7 +168,7 @@ final class FileServer implements Callable<Integer> {
 
   private void get(MessageConnection c, String name) throws IOException {
     Path file = files.existingFile(name);
-    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+    try (FileChannel in = ServedDirectory.open(file, name)) {
       long size = in.size();
       FileTransfer.sendText(c, "OK " + size);
       byte[] digest = FileTransfer.sendChunks(c, in, size, Progress.NONE, 0);

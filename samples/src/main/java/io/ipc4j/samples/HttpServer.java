@@ -11,9 +11,9 @@ import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -36,9 +36,10 @@ import picocli.CommandLine.Spec;
  * paths ending in {@code /} mean their {@code index.html}), and {@code /status}: a JSON object with
  * the server's endpoint, uptime and counts. Connections are kept alive (HTTP/1.1 unless {@code
  * Connection: close}; HTTP/1.0 only with {@code Connection: keep-alive}) until idle for 30 seconds.
- * A name that leads out of the directory ({@code ..}, a symbolic link) is 403, a missing file 404,
- * another method 405 with {@code Allow: GET, HEAD}, and a request it cannot read 400, after which
- * the connection is closed. Prints one line per request.
+ * A name that leads out of the directory ({@code ..}, a symbolic link) or to a file the server may
+ * not read is 403, a missing file (or a path through a file, a loop of links) 404, a file that
+ * cannot be opened for another reason 500, another method 405 with {@code Allow: GET, HEAD}, and a
+ * request it cannot read 400, after which the connection is closed. Prints one line per request.
  */
 @Command(
     name = "http-server",
@@ -168,8 +169,10 @@ final class HttpServer implements Callable<Integer> {
       name += "index.html";
     }
     Path file;
+    FileChannel opened;
     try {
       file = files.existingFile(name);
+      opened = ServedDirectory.open(file, name);
     } catch (AccessDeniedException e) {
       log(request, 403);
       text(out, 403, "Forbidden", e.getMessage(), !keepAlive, head, keep);
@@ -178,8 +181,13 @@ final class HttpServer implements Callable<Integer> {
       log(request, 404);
       text(out, 404, "Not Found", path + " is not here", !keepAlive, head, keep);
       return true;
+    } catch (FileSystemException e) {
+      // Neither refused nor missing (an I/O error, say): the server's fault, the connection's not.
+      log(request, 500);
+      text(out, 500, "Internal Server Error", e.getMessage(), !keepAlive, head, keep);
+      return true;
     }
-    try (FileChannel f = FileChannel.open(file, StandardOpenOption.READ)) {
+    try (FileChannel f = opened) {
       long size = f.size();
       log(request, 200);
       head(out, 200, "OK", type(file), size, !keepAlive, keep);

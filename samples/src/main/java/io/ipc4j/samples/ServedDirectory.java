@@ -1,12 +1,14 @@
 package io.ipc4j.samples;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
@@ -18,7 +20,8 @@ import picocli.CommandLine.ParameterException;
  *
  * <p>Refusals are {@link AccessDeniedException}s, and names of nothing (or of something other than
  * a regular file) {@link NoSuchFileException}s, each of whose message starts with the name the
- * client sent, then says why: {@code ../secret: '..' is not allowed}.
+ * client sent, then says why: {@code ../secret: '..' is not allowed}. Failures on the disk are told
+ * the same way, never with the server's own path: {@code a.txt/x: Not a directory}.
  */
 final class ServedDirectory {
   private final Path root;
@@ -64,6 +67,11 @@ final class ServedDirectory {
       real = file.toRealPath();
     } catch (NoSuchFileException e) {
       throw new NoSuchFileException(name, null, "no such file");
+    } catch (AccessDeniedException e) {
+      throw inClientsWords(name, e);
+    } catch (FileSystemException e) {
+      // A path through a regular file, a loop of links: the name leads to nothing to serve.
+      throw new NoSuchFileException(name, null, e.getReason());
     }
     if (!real.startsWith(root)) {
       throw new AccessDeniedException(name, null, "a link out of the served directory");
@@ -72,6 +80,35 @@ final class ServedDirectory {
       throw new NoSuchFileException(name, null, "not a regular file");
     }
     return real;
+  }
+
+  /**
+   * Opens {@code file}, which {@link #existingFile} found for {@code name}, for reading; a file
+   * that cannot be opened (unreadable, gone since) is refused or not found in the client's words.
+   */
+  static FileChannel open(Path file, String name) throws IOException {
+    try {
+      return FileChannel.open(file, StandardOpenOption.READ);
+    } catch (FileSystemException e) {
+      throw inClientsWords(name, e);
+    }
+  }
+
+  /**
+   * {@code e}, a failure on the disk while serving {@code name}, as the client is to hear it: the
+   * same kind of exception, naming {@code name} rather than the server's path.
+   */
+  static FileSystemException inClientsWords(String name, FileSystemException e) {
+    FileSystemException told;
+    if (e instanceof AccessDeniedException) {
+      told = new AccessDeniedException(name, null, "permission denied");
+    } else if (e instanceof NoSuchFileException) {
+      told = new NoSuchFileException(name, null, "no such file");
+    } else {
+      told = new FileSystemException(name, null, e.getReason());
+    }
+    told.initCause(e);
+    return told;
   }
 
   /**
@@ -86,9 +123,16 @@ final class ServedDirectory {
       parent = file.getParent().toRealPath();
     } catch (NoSuchFileException e) {
       throw new NoSuchFileException(name, null, "no such directory");
+    } catch (AccessDeniedException e) {
+      throw inClientsWords(name, e);
+    } catch (FileSystemException e) {
+      throw new NoSuchFileException(name, null, e.getReason());
     }
     if (!parent.startsWith(root)) {
       throw new AccessDeniedException(name, null, "a link out of the served directory");
+    }
+    if (!Files.isDirectory(parent)) {
+      throw new NoSuchFileException(name, null, "no such directory");
     }
     Path target = parent.resolve(file.getFileName());
     if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {

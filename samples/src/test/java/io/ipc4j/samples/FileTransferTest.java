@@ -141,6 +141,33 @@ class FileTransferTest {
   }
 
   @Test
+  void aPathThroughAFileIsRefusedNamingOnlyWhatTheClientSent() throws Exception {
+    Path served = Files.createDirectory(tmp.resolve("served"));
+    Files.writeString(served.resolve("a.txt"), "a");
+    Path file = Files.writeString(tmp.resolve("x.txt"), "x");
+    try (Sample server =
+        Sample.start(
+            "file-server", "unix://" + tmp.resolve("f.sock"), "--dir", served.toString())) {
+      String endpoint = server.awaitListening();
+      assertRefused(
+          "file-get: a.txt/x: Not a directory",
+          "file-get",
+          endpoint,
+          "a.txt/x",
+          "--out",
+          tmp.resolve("got").toString());
+      assertRefused(
+          "file-put: a.txt/x: no such directory",
+          "file-put",
+          endpoint,
+          file.toString(),
+          "--name",
+          "a.txt/x");
+      assertEquals(List.of("a.txt"), names(served));
+    }
+  }
+
+  @Test
   void anUploadKilledMidTransferNeverAppearsUnderItsName() throws Exception {
     Path served = Files.createDirectory(tmp.resolve("served"));
     Path file = Files.write(tmp.resolve("big.bin"), random(4 << 20));

@@ -2,6 +2,7 @@ package io.ipc4j.samples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -16,6 +17,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -104,6 +106,46 @@ class HttpTest {
       assertEquals("f\n", r.body);
       assertEquals(-1, http.in.read(), "closed after the response");
     }
+  }
+
+  @Test
+  void aPathThroughAFileOrALoopOfLinksIsNotFoundAndTheConnectionStays() throws Exception {
+    Path www = Files.createDirectory(tmp.resolve("www"));
+    Files.writeString(www.resolve("index.html"), "<h1>hi</h1>\n");
+    Files.createSymbolicLink(www.resolve("loop"), www.resolve("loop"));
+    try (Sample server = Sample.start("http-server", "tcp://127.0.0.1:0", "--dir", www.toString());
+        Socket s = connect(server)) {
+      Exchange http = new Exchange(s.getInputStream(), s.getOutputStream());
+      Response through = http.send("GET /index.html/x HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertEquals("HTTP/1.1 404 Not Found", through.status);
+      assertEquals("404 Not Found: /index.html/x is not here\n", through.body);
+      Response loop = http.send("GET /loop HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertEquals("HTTP/1.1 404 Not Found", loop.status);
+      assertEquals("404 Not Found: /loop is not here\n", loop.body);
+      assertEquals("<h1>hi</h1>\n", http.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").body);
+    }
+  }
+
+  @Test
+  void anUnreadableFileIsForbiddenAndTheConnectionStays() throws Exception {
+    Path www = Files.createDirectory(tmp.resolve("www"));
+    Files.writeString(www.resolve("index.html"), "<h1>hi</h1>\n");
+    Path locked = Files.writeString(www.resolve("locked.txt"), "no\n");
+    Files.setPosixFilePermissions(locked, Set.of());
+    assumeFalse(Files.isReadable(locked), "this user reads any file (root)");
+    try (Sample server = Sample.start("http-server", "tcp://127.0.0.1:0", "--dir", www.toString());
+        Socket s = connect(server)) {
+      Exchange http = new Exchange(s.getInputStream(), s.getOutputStream());
+      Response r = http.send("GET /locked.txt HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertEquals("HTTP/1.1 403 Forbidden", r.status);
+      assertEquals("403 Forbidden: locked.txt: permission denied\n", r.body);
+      assertEquals("<h1>hi</h1>\n", http.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").body);
+    }
+  }
+
+  private static Socket connect(Sample server) throws Exception {
+    URI where = URI.create(server.awaitListening());
+    return new Socket(where.getHost(), where.getPort());
   }
 
   private static SocketChannel openAfter(Sample server, Path socket) throws Exception {

@@ -69,6 +69,26 @@ class ServedDirectoryTest {
     assertEquals("nodir/x: no such directory", noParent.getMessage());
   }
 
+  @Test
+  void aPathThroughAFileOrALoopOfLinksIsNotFoundInTheClientsWords() throws Exception {
+    Files.createSymbolicLink(root.resolve("loop"), root.resolve("loop"));
+    NoSuchFileException through =
+        assertThrows(NoSuchFileException.class, () -> served.existingFile("sub/a.txt/x"));
+    assertEquals("sub/a.txt/x: Not a directory", through.getMessage());
+    NoSuchFileException loop =
+        assertThrows(NoSuchFileException.class, () -> served.existingFile("loop/x"));
+    assertEquals(
+        "loop/x: Too many levels of symbolic links or unable to access attributes of symbolic"
+            + " link",
+        loop.getMessage());
+    NoSuchFileException writeThrough =
+        assertThrows(NoSuchFileException.class, () -> served.fileToWrite("sub/a.txt/x"));
+    assertEquals("sub/a.txt/x: no such directory", writeThrough.getMessage());
+    NoSuchFileException writeDeeper =
+        assertThrows(NoSuchFileException.class, () -> served.fileToWrite("sub/a.txt/y/x"));
+    assertEquals("sub/a.txt/y/x: Not a directory", writeDeeper.getMessage());
+  }
+
   private void assertRefused(String message, String name) {
     AccessDeniedException e =
         assertThrows(AccessDeniedException.class, () -> served.existingFile(name));
