@@ -3,10 +3,13 @@ package io.ipc4j.samples;
 import io.ipc4j.Endpoint;
 import io.ipc4j.Ipc;
 import io.ipc4j.MessageConnection;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.net.ProtocolException;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -23,8 +26,9 @@ import picocli.CommandLine.Spec;
  * Downloads a file from {@code file-server} (see there for the protocol). The bytes go to a
  * temporary file next to the output, which takes the output's name only once the SHA-256 matches;
  * then it prints {@code saved NAME to OUT: SIZE bytes, sha256 HEX}. With {@code --out -} the bytes
- * go to standard output as they come, and a mismatch is reported at the end. A progress bar is
- * drawn when standard output is a terminal.
+ * go to standard output as they come, and a mismatch is reported at the end, as is a write that
+ * fails (a full disk, a closed pipe), with exit code 1. A progress bar is drawn when standard
+ * output is a terminal.
  */
 @Command(
     name = "file-get",
@@ -84,11 +88,36 @@ final class FileGet implements Callable<Integer> {
   }
 
   private int toStandardOutput(MessageConnection c, long size) throws IOException {
-    byte[] digest =
-        FileTransfer.receiveChunks(c, Channels.newChannel(System.out), size, Progress.NONE);
-    System.out.flush();
+    byte[] digest = FileTransfer.receiveChunks(c, new StandardOutput(), size, Progress.NONE);
     checked(c, digest);
     return 0;
+  }
+
+  /**
+   * Standard output's file descriptor as a channel whose write errors, named, end the download. Not
+   * {@code System.out}: a PrintStream swallows them, and a full disk or a closed pipe would end in
+   * exit code 0 with the file cut short.
+   */
+  private static final class StandardOutput implements WritableByteChannel {
+    private final FileChannel out = new FileOutputStream(FileDescriptor.out).getChannel();
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+      try {
+        return out.write(src);
+      } catch (IOException e) {
+        throw new IOException("standard output: " + e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public boolean isOpen() {
+      return out.isOpen();
+    }
+
+    /** Leaves the descriptor open: it is the process's, not the download's. */
+    @Override
+    public void close() {}
   }
 
   /** Reads the sender's hash and returns it if it matches {@code digest}. */

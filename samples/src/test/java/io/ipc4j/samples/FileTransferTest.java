@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.ipc4j.Ipc;
 import io.ipc4j.MessageConnection;
+import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -164,6 +165,36 @@ class FileTransferTest {
           "--name",
           "a.txt/x");
       assertEquals(List.of("a.txt"), names(served));
+    }
+  }
+
+  @Test
+  void fileGetWritesToStandardOutputAndFailsSayingSoWhenItCannot() throws Exception {
+    assumeTrue(Files.isWritable(Path.of("/dev/full")), "no /dev/full to fail writes");
+    Path served = Files.createDirectory(tmp.resolve("served"));
+    Files.write(served.resolve("data.bin"), random(200_000));
+    Files.writeString(served.resolve("t.txt"), "text\n");
+    try (Sample server =
+        Sample.start(
+            "file-server", "unix://" + tmp.resolve("f.sock"), "--dir", served.toString())) {
+      String endpoint = server.awaitListening();
+      Sample.Result text = Sample.run("file-get", endpoint, "t.txt", "--out", "-");
+      assertEquals(0, text.exit, text.toString());
+      assertEquals("text\n", text.out);
+
+      // Every write to /dev/full fails with ENOSPC, as on a full disk.
+      Process get =
+          new ProcessBuilder(Sample.command("file-get", endpoint, "data.bin", "--out", "-"))
+              .redirectOutput(new File("/dev/full"))
+              .start();
+      try {
+        String err = new String(get.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(get.waitFor(Sample.WAIT_SECONDS, TimeUnit.SECONDS), err);
+        assertEquals(1, get.exitValue(), err);
+        assertEquals("file-get: standard output: No space left on device\n", err);
+      } finally {
+        get.destroyForcibly();
+      }
     }
   }
 
