@@ -25,10 +25,11 @@ import picocli.CommandLine.Spec;
 /**
  * Downloads a file from {@code file-server} (see there for the protocol). The bytes go to a
  * temporary file next to the output, which takes the output's name only once the SHA-256 matches;
- * then it prints {@code saved NAME to OUT: SIZE bytes, sha256 HEX}. With {@code --out -} the bytes
- * go to standard output as they come, and a mismatch is reported at the end, as is a write that
- * fails (a full disk, a closed pipe), with exit code 1. A progress bar is drawn when standard
- * output is a terminal.
+ * then it prints {@code saved NAME to OUT: SIZE bytes, sha256 HEX}. A download that fails or is
+ * stopped (Ctrl-C, SIGTERM) deletes its temporary file. With {@code --out -} the bytes go to
+ * standard output as they come, and a mismatch is reported at the end, as is a write that fails (a
+ * full disk, a closed pipe), with exit code 1. A progress bar is drawn when standard output is a
+ * terminal.
  */
 @Command(
     name = "file-get",
@@ -70,6 +71,8 @@ final class FileGet implements Callable<Integer> {
       throw new NoSuchFileException(parent.toString(), null, "no such directory for --out");
     }
     Path temp = Files.createTempFile(parent, "." + target.getFileName() + ".", ".part");
+    // On SIGTERM or Ctrl-C the JVM runs its shutdown hooks, not the finally below.
+    Shutdown.closing("file-get", () -> Files.deleteIfExists(temp));
     try {
       byte[] digest;
       try (FileChannel file = FileChannel.open(temp, StandardOpenOption.WRITE)) {

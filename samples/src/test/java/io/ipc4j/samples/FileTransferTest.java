@@ -8,11 +8,13 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.ipc4j.Ipc;
+import io.ipc4j.Listener;
 import io.ipc4j.MessageConnection;
 import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -225,6 +227,24 @@ class FileTransferTest {
   }
 
   @Test
+  void aDownloadStoppedBySigtermLeavesNoTemporaryFile() throws Exception {
+    Path socket = tmp.resolve("slow.sock");
+    Path out = Files.createDirectory(tmp.resolve("out"));
+    try (Listener<MessageConnection> slow = Ipc.listenMessages("unix://" + socket);
+        Sample get =
+            Sample.start("file-get", "unix://" + socket, "big.bin", "--out", out + "/big.bin");
+        MessageConnection c = slow.accept()) {
+      assertEquals("GET big.bin", receive(c));
+      // A server that announces a mebibyte, sends the first kibibyte and then nothing more.
+      send(c, "OK 1048576");
+      c.send(ByteBuffer.wrap(random(1024)));
+      awaitFile(out, ".big.bin.*.part", 1024);
+      assertEquals(143, get.terminate(), "killed by SIGTERM");
+      assertEquals(List.of(), names(out), "no temporary file left");
+    }
+  }
+
+  @Test
   void anUploadWhoseHashDoesNotMatchIsRefusedAndNotStored() throws Exception {
     Path served = Files.createDirectory(tmp.resolve("served"));
     try (Sample server =
@@ -292,6 +312,25 @@ class FileTransferTest {
     while (!Files.exists(file) || Files.size(file) == 0) {
       if (System.nanoTime() > deadline) {
         fail(file + " stayed empty");
+      }
+      TimeUnit.MILLISECONDS.sleep(10);
+    }
+  }
+
+  /** Waits until a file in {@code dir} that matches {@code glob} holds {@code size} bytes. */
+  private static void awaitFile(Path dir, String glob, long size)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Sample.WAIT_SECONDS);
+    while (true) {
+      try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, glob)) {
+        for (Path f : files) {
+          if (Files.size(f) == size) {
+            return;
+          }
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        fail("no " + glob + " of " + size + " bytes in " + dir + ": " + names(dir));
       }
       TimeUnit.MILLISECONDS.sleep(10);
     }
