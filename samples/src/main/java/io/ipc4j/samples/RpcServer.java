@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Semaphore;
+import java.util.function.BiConsumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -26,9 +27,10 @@ import picocli.CommandLine.Parameters;
  * ID is the client's (1 to 32 letters, digits, {@code .-_}) and comes back with the reply, so a
  * client may have many requests in flight on one connection and match replies that arrive out of
  * order: {@code sleep} runs on a thread of its own, at most {@value #MAX_IN_FLIGHT} at once per
- * connection (a client that sends more waits). Methods: {@code add A B} (64-bit integers), {@code
- * time} (ISO-8601, UTC), {@code echo TEXT} (verbatim), {@code sleep MS} (0 to 60000). A malformed
- * request gets an error reply, with ID {@code -} if it has none, and the connection stays open.
+ * connection (a client that sends more waits; if no thread can be started, the call gets an error
+ * reply). Methods: {@code add A B} (64-bit integers), {@code time} (ISO-8601, UTC), {@code echo
+ * TEXT} (verbatim), {@code sleep MS} (0 to 60000). A malformed request gets an error reply, with ID
+ * {@code -} if it has none, and the connection stays open.
  *
  * <p>Over {@code tcp} and {@code unix} each message is framed as a 4-byte big-endian length and the
  * payload, so any language can be a client; in Python: {@code s.sendall(struct.pack(">I", len(m)) +
@@ -56,6 +58,12 @@ final class RpcServer implements Callable<Integer> {
   }
 
   static void serve(MessageConnection c) throws IOException, InterruptedException {
+    serve(c, Threads::start);
+  }
+
+  /** {@link #serve(MessageConnection)}, starting threads with {@code threads}: a test's seam. */
+  static void serve(MessageConnection c, BiConsumer<String, Runnable> threads)
+      throws IOException, InterruptedException {
     Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
     try {
       for (ByteBuffer m; (m = c.receive()) != null; ) {
@@ -63,15 +71,28 @@ final class RpcServer implements Callable<Integer> {
         RpcMethods method = request.malformed == null ? RpcMethods.named(request.method) : null;
         if (method != null && method.blocking) {
           inFlight.acquire();
-          Threads.start(
-              "rpc " + request.id + " " + c.remoteEndpoint(),
-              () -> {
-                try {
-                  reply(c, request, method);
-                } finally {
-                  inFlight.release();
-                }
-              });
+          try {
+            threads.accept(
+                "rpc " + request.id + " " + c.remoteEndpoint(),
+                () -> {
+                  try {
+                    reply(c, request, method);
+                  } finally {
+                    inFlight.release();
+                  }
+                });
+          } catch (OutOfMemoryError | RuntimeException e) {
+            // No thread (out of memory or of a process limit): none will release the permit,
+            // and the end of this connection would wait for it for ever.
+            inFlight.release();
+            send(
+                c,
+                request.id
+                    + " error "
+                    + request.method
+                    + ": cannot start a thread for it: "
+                    + e.getMessage());
+          }
         } else {
           reply(c, request, method);
         }
@@ -103,6 +124,10 @@ final class RpcServer implements Callable<Integer> {
         reply = request.id + " error interrupted: the server is shutting down";
       }
     }
+    send(c, reply);
+  }
+
+  private static void send(MessageConnection c, String reply) {
     try {
       c.send(StandardCharsets.UTF_8.encode(reply));
     } catch (IOException e) {

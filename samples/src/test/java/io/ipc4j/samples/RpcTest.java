@@ -4,11 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipc4j.Ipc;
+import io.ipc4j.IpcOptions;
+import io.ipc4j.Listener;
 import io.ipc4j.MessageConnection;
+import io.ipc4j.StandardIpcOptions;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,6 +72,41 @@ class RpcTest {
       assertEquals(
           "8 error sleep: 60001 ms out of range (expected: 0 to 60000)", call(c, "8 sleep 60001"));
       assertEquals("9 ok 3", call(c, "9 add 1 2"));
+    }
+  }
+
+  @Test
+  void aCallWhoseThreadCannotStartGetsAnErrorReplyAndTheConnectionGoesOn() throws Exception {
+    Path socket = dir.resolve("r.sock");
+    try (Listener<MessageConnection> listener = Ipc.listenMessages("unix://" + socket);
+        MessageConnection c =
+            Ipc.connectMessages(
+                "unix://" + socket,
+                IpcOptions.of(StandardIpcOptions.READ_TIMEOUT, Duration.ofSeconds(10)))) {
+      AtomicReference<Throwable> failed = new AtomicReference<>();
+      Thread server =
+          Threads.start(
+              "rpc-server under test",
+              () -> {
+                try (MessageConnection s = listener.accept()) {
+                  RpcServer.serve(
+                      s,
+                      (name, task) -> {
+                        throw new OutOfMemoryError("unable to create native thread: test");
+                      });
+                } catch (Throwable e) {
+                  failed.set(e);
+                }
+              });
+      assertEquals(
+          "1 error sleep: cannot start a thread for it: unable to create native thread: test",
+          call(c, "1 sleep 1"));
+      assertEquals("2 ok 3", call(c, "2 add 1 2"));
+      c.close();
+      // The connection ends without waiting for a permit that no thread holds.
+      server.join(TimeUnit.SECONDS.toMillis(Sample.WAIT_SECONDS));
+      assertEquals(false, server.isAlive(), "serve returned");
+      assertEquals(null, failed.get());
     }
   }
 
