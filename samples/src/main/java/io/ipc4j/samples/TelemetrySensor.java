@@ -54,7 +54,7 @@ final class TelemetrySensor implements Callable<Integer> {
       names = "--count",
       paramLabel = "N",
       defaultValue = "0",
-      description = "Stop after N datagrams (default: run until stopped)")
+      description = "Stop after N datagrams; 0: run until stopped (default: ${DEFAULT-VALUE})")
   long count;
 
   private volatile boolean stopping;
@@ -67,6 +67,9 @@ final class TelemetrySensor implements Callable<Integer> {
     if (rate < 1 || rate > 100_000) {
       throw new ParameterException(
           spec.commandLine(), "--rate: " + rate + " (expected: 1 to 100000)");
+    }
+    if (count < 0) {
+      throw new ParameterException(spec.commandLine(), "--count: " + count + " (expected: >= 0)");
     }
     String sensor = id != null ? id : "sensor-" + ProcessHandle.current().pid();
     if (!ID.matcher(sensor).matches()) {

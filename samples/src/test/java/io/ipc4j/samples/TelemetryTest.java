@@ -66,6 +66,15 @@ class TelemetryTest {
   }
 
   @Test
+  void sensorRefusesANegativeCountAsUsageError() throws Exception {
+    Sample.Result r =
+        Sample.run("telemetry-sensor", "udp://127.0.0.1:9", "--rate", "10", "--count", "-5");
+    assertEquals(2, r.exit, r.toString());
+    assertEquals("telemetry-sensor: --count: -5 (expected: >= 0)", r.firstErrorLine());
+    assertEquals("", r.out);
+  }
+
+  @Test
   void sensorRefusesAStreamEndpoint() throws Exception {
     Sample.Result r = Sample.run("telemetry-sensor", "tcp://127.0.0.1:9", "--rate", "1");
     assertEquals(2, r.exit, r.toString());
