@@ -51,10 +51,11 @@ final class FilePut implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Endpoints.require(spec, endpoint, Endpoints.RELIABLE_MESSAGES);
-    String storedName = name != null ? name : file.getFileName().toString();
+    // Checked first: a path without a file name, such as /, is no regular file either.
     if (!Files.isRegularFile(file)) {
       throw new NoSuchFileException(file.toString(), null, "not a regular file");
     }
+    String storedName = name != null ? name : file.getFileName().toString();
     try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ);
         MessageConnection c = Ipc.connectMessages(endpoint)) {
       long size = in.size();

@@ -159,6 +159,13 @@ class SamplesCliTest {
   }
 
   @Test
+  void filePutOfSomethingWithoutAFileNameIsOneLineError() throws Exception {
+    Sample.Result r = Sample.run("file-put", "tcp://127.0.0.1:9", "/");
+    assertEquals(1, r.exit, r.toString());
+    assertEquals("file-put: /: not a regular file\n", r.err);
+  }
+
+  @Test
   void doctorPrintsTheCapabilityReport() throws Exception {
     Sample.Result r = Sample.run("doctor");
     assertEquals(0, r.exit, r.toString());
