@@ -165,6 +165,18 @@ class SamplesCliTest {
     assertEquals("file-put: /: not a regular file\n", r.err);
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"echo-client", "rpc-client"})
+  void aTimeoutOfZeroIsRefusedAsUsageError(String command) throws Exception {
+    Sample.Result r = Sample.run(command, "tcp://127.0.0.1:9", "--timeout", "0s", "time");
+    assertEquals(2, r.exit, r.toString());
+    assertEquals(
+        command
+            + ": Invalid value for option '--timeout':"
+            + " not a positive duration (expected: more than 0, such as 500ms or 5s): 0s",
+        r.firstErrorLine());
+  }
+
   @Test
   void doctorPrintsTheCapabilityReport() throws Exception {
     Sample.Result r = Sample.run("doctor");
