@@ -26,11 +26,11 @@ import picocli.CommandLine.Parameters;
 /**
  * Sends lines to an echo server and prints what comes back: each MESSAGE as one line, or without
  * messages the lines of standard input. Over a stream each line is sent newline-terminated, and the
- * client stops once as many lines came back as were sent, or when the peer closes. Over {@code
- * udp}, {@code unixgram} or {@code unixpacket} each line is one datagram (without the newline),
- * sent after the previous reply arrived; a reply that does not come within {@code --timeout} is an
- * error, since a datagram may be lost. An empty line is skipped there, with a word on standard
- * error: a connected datagram socket cannot send an empty datagram.
+ * client stops once as many lines came back as were sent; if the peer closes first, it says how
+ * many came back and exits 1. Over {@code udp}, {@code unixgram} or {@code unixpacket} each line is
+ * one datagram (without the newline), sent after the previous reply arrived; a reply that does not
+ * come within {@code --timeout} is an error, since a datagram may be lost. An empty line is skipped
+ * there, with a word on standard error: a connected datagram socket cannot send an empty datagram.
  */
 @Command(
     name = "echo-client",
@@ -85,13 +85,34 @@ final class EchoClient implements Callable<Integer> {
       BufferedReader replies =
           new BufferedReader(new InputStreamReader(c.inputStream(), StandardCharsets.UTF_8));
       long received = 0;
-      for (String line; received != done.get() && (line = replies.readLine()) != null; ) {
+      while (done.get() < 0 || received < done.get()) {
+        String line = replies.readLine();
+        if (line == null) {
+          long sent = done.get();
+          if (sent >= 0 && received >= sent) {
+            // All came back before the input ended; the server closed after this end did.
+            break;
+          }
+          System.out.flush();
+          System.err.println(
+              "echo-client: "
+                  + endpoint
+                  + " closed the connection after echoing "
+                  + (sent < 0
+                      ? lines(received) + ", before the input ended"
+                      : received + " of " + lines(sent)));
+          return 1;
+        }
         System.out.println(line);
         received++;
       }
       System.out.flush();
-      return received >= done.get() ? 0 : 1;
+      return 0;
     }
+  }
+
+  private static String lines(long n) {
+    return n == 1 ? "1 line" : n + " lines";
   }
 
   private int echoMessages() throws IOException {

@@ -3,6 +3,12 @@ package io.ipc4j.samples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -48,6 +54,44 @@ class EchoTest {
     assertEquals(1, r.exit, r.toString());
     assertTrue(r.err.startsWith("echo-client: "), r.err);
     assertEquals(1, r.err.lines().count(), r.err);
+  }
+
+  @Test
+  void streamClientSaysWhatDidNotComeBackWhenTheServerClosesEarly() throws Exception {
+    try (ServerSocket early = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      String endpoint = "tcp://127.0.0.1:" + early.getLocalPort();
+      // Its input still open: the server closes after one line, before the input ended.
+      try (Sample client = Sample.start("echo-client", endpoint)) {
+        client.write("one\n");
+        try (Socket s = early.accept()) {
+          String line =
+              new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8))
+                  .readLine();
+          s.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        Sample.Result r = client.awaitExit();
+        assertEquals(1, r.exit, r.toString());
+        assertEquals("one\n", r.out);
+        assertEquals(
+            "echo-client: "
+                + endpoint
+                + " closed the connection after echoing 1 line, before the input ended\n",
+            r.err);
+      }
+      // All of it sent: the server reads to the end, echoes one line of three and closes.
+      try (Sample client = Sample.start("echo-client", endpoint, "a", "b", "c")) {
+        try (Socket s = early.accept()) {
+          s.getInputStream().readAllBytes();
+          s.getOutputStream().write("a\n".getBytes(StandardCharsets.UTF_8));
+        }
+        Sample.Result r = client.awaitExit();
+        assertEquals(1, r.exit, r.toString());
+        assertEquals("a\n", r.out);
+        assertEquals(
+            "echo-client: " + endpoint + " closed the connection after echoing 1 of 3 lines\n",
+            r.err);
+      }
+    }
   }
 
   @Test
