@@ -79,6 +79,21 @@ class ChatTest {
     }
   }
 
+  @Test
+  void aTakenNameExitsOneEvenWhenTheInputEndsFirst() throws Exception {
+    try (Sample server = Sample.start("chat-server", "tcp://127.0.0.1:0")) {
+      String endpoint = server.awaitListening();
+      try (Sample first = Sample.start("chat-client", endpoint, "--name", "erin")) {
+        server.awaitLine("erin joined");
+        // No input at all, as with < /dev/null: it ends before the server's refusal comes.
+        Sample.Result second = Sample.run("chat-client", endpoint, "--name", "erin");
+        assertEquals(1, second.exit, second.toString());
+        assertEquals("* the name erin is taken\n", second.out);
+        assertEquals("chat-client: " + endpoint + " ended the conversation\n", second.err);
+      }
+    }
+  }
+
   /**
    * A client that never reads fills its socket buffers and then its queue on the server, and is
    * dropped; meanwhile a reading client gets every line, in order. The test paces the sender by the
