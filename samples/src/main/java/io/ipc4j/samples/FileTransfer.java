@@ -136,9 +136,25 @@ final class FileTransfer {
 
   /** Sleeps until {@code sent} bytes are due at {@code rate} bytes a second since {@code start}. */
   private static void pace(long start, long sent, long rate) {
-    long due = start + TimeUnit.SECONDS.toNanos(1) * sent / rate;
+    long due = start + dueNanos(sent, rate);
     for (long wait; (wait = due - System.nanoTime()) > 0; ) {
       LockSupport.parkNanos(wait);
     }
+  }
+
+  /**
+   * How long after the start {@code sent} bytes are due at {@code rate} bytes a second, in
+   * nanoseconds; {@link Long#MAX_VALUE} if longer than a long holds (some 292 years).
+   */
+  static long dueNanos(long sent, long rate) {
+    // Not 1e9 * sent / rate: that product overflows a long after 9.2 GB, and pacing with it.
+    long second = TimeUnit.SECONDS.toNanos(1);
+    long seconds = sent / rate;
+    if (seconds >= Long.MAX_VALUE / second) {
+      return Long.MAX_VALUE;
+    }
+    // The rest is less than the rate, which may still be too large to multiply by 1e9 exactly.
+    long rest = sent % rate;
+    return seconds * second + (long) ((double) rest * second / rate);
   }
 }
