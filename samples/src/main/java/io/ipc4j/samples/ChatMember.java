@@ -11,10 +11,18 @@ import java.util.concurrent.TimeUnit;
  * One chat client as the server sees it: a bounded queue of lines on their way to it, and a writer
  * thread of its own that empties the queue into the connection. Whoever broadcasts only appends to
  * the queue and never blocks, so a client that reads slowly, or not at all, holds up nobody; when
- * its queue is full, {@link #offer} says so and the room drops it. Thread-safe.
+ * its queue is full, {@link #offer} says so and the room drops it. The queue's limit counts what a
+ * line costs in memory, not only its bytes, so that a flood of empty lines is bounded too.
+ * Thread-safe.
  */
 final class ChatMember {
   private static final int MAX_BATCH = 64;
+
+  /**
+   * What a queued line costs beyond its bytes: its ByteBuffer (56 B with compressed pointers), its
+   * array's header and padding, its slot in the deque; rounded up.
+   */
+  static final int QUEUE_ENTRY_BYTES = 96;
 
   private final String name;
   private final StreamConnection connection;
@@ -49,17 +57,26 @@ final class ChatMember {
     if (finishing) {
       return true;
     }
-    ByteBuffer bytes = StandardCharsets.UTF_8.encode(line + "\n");
-    if (queuedBytes + bytes.remaining() > maxQueuedBytes) {
+    ByteBuffer bytes = encode(line);
+    if (queuedBytes + cost(bytes) > maxQueuedBytes) {
       return false;
     }
     queue.add(bytes);
-    queuedBytes += bytes.remaining();
+    queuedBytes += cost(bytes);
     notifyAll();
     return true;
   }
 
-  /** The bytes waiting for this member now. */
+  /** An array of the line's size: an encoder's buffer may be larger than the bytes it holds. */
+  private static ByteBuffer encode(String line) {
+    return ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static long cost(ByteBuffer bytes) {
+    return bytes.remaining() + QUEUE_ENTRY_BYTES;
+  }
+
+  /** What is waiting for this member now: its bytes and what their buffers cost. */
   synchronized long queuedBytes() {
     return queuedBytes;
   }
@@ -70,9 +87,9 @@ final class ChatMember {
    */
   synchronized void finish(String lastLine) {
     if (!finishing && lastLine != null) {
-      ByteBuffer bytes = StandardCharsets.UTF_8.encode(lastLine + "\n");
+      ByteBuffer bytes = encode(lastLine);
       queue.add(bytes);
-      queuedBytes += bytes.remaining();
+      queuedBytes += cost(bytes);
     }
     finishing = true;
     notifyAll();
@@ -126,9 +143,10 @@ final class ChatMember {
           }
         }
         // Written outside the lock: offer() must never wait for a slow client's socket.
+        // The write returns once every byte of the batch is written.
         long written = connection.write(batch, 0, n);
         synchronized (this) {
-          queuedBytes -= written;
+          queuedBytes -= written + (long) n * QUEUE_ENTRY_BYTES;
         }
       }
     } catch (IOException e) {

@@ -22,10 +22,11 @@ import picocli.CommandLine.Spec;
  * {@code * NAME left}). Lines are UTF-8, at most 4096 bytes.
  *
  * <p>A slow, stalled or dead client never holds up the others: each client has a bounded outbound
- * queue ({@code --queue-limit}) and a writer thread of its own, and one whose queue overflows is
- * disconnected, which the others see as {@code * NAME left (dropped: too slow)}. The server's
- * memory is therefore bounded by connections × (queue limit + line limit). Prints one line per
- * join, leave and drop.
+ * queue ({@code --queue-limit}, which counts each queued line's bytes and {@value
+ * ChatMember#QUEUE_ENTRY_BYTES} more for its buffer, so that empty lines fill it too) and a writer
+ * thread of its own, and one whose queue overflows is disconnected, which the others see as {@code
+ * * NAME left (dropped: too slow)}. The server's memory is therefore bounded by connections ×
+ * (queue limit + line limit). Prints one line per join, leave and drop.
  */
 @Command(
     name = "chat-server",
@@ -50,7 +51,9 @@ final class ChatServer implements Callable<Integer> {
       names = "--queue-limit",
       paramLabel = "BYTES",
       description =
-          "Bytes that may wait for one client; a client further behind is dropped"
+          "Bytes that may wait for one client, each line counted with "
+              + ChatMember.QUEUE_ENTRY_BYTES
+              + " more for its buffer; a client further behind is dropped"
               + " (default: ${DEFAULT-VALUE})",
       defaultValue = "262144")
   long queueLimit;
