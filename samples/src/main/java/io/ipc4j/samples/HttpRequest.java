@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * An HTTP/1.x request head, read with limits (a line at most {@value #MAX_LINE_BYTES} bytes, at
@@ -27,6 +28,12 @@ final class HttpRequest {
 
   /** Header names in lower case; repeated headers joined with a comma, as RFC 9110 allows. */
   final Map<String, String> headers;
+
+  /** RFC 9110 5.6.2: a field name. */
+  private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+
+  /** A body length: ASCII digits, few enough for a long. */
+  private static final Pattern LENGTH = Pattern.compile("[0-9]{1,18}");
 
   private HttpRequest(String method, String target, String version, Map<String, String> headers) {
     this.method = method;
@@ -79,9 +86,10 @@ final class HttpRequest {
         throw new BadRequest("more than " + MAX_HEADERS + " headers");
       }
       int colon = header.indexOf(':');
-      if (colon <= 0
-          || header.charAt(colon - 1) == ' '
-          || Character.isWhitespace(header.charAt(0))) {
+      // RFC 9112 5.1: no whitespace between a field name and its colon (400), nor before it. A
+      // name is a token: lenient, "Content-Length\t:" would be another header to this server and
+      // the body's length to a proxy in front of it.
+      if (colon <= 0 || !TOKEN.matcher(header).region(0, colon).matches()) {
         throw new BadRequest("malformed header line");
       }
       String name = header.substring(0, colon).toLowerCase(Locale.ROOT);
@@ -114,15 +122,12 @@ final class HttpRequest {
     if (length == null) {
       return 0;
     }
-    try {
-      long n = Long.parseLong(length);
-      if (n >= 0) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // Reported below.
+    // Digits only (RFC 9110 8.6): Long.parseLong would also take "+5" and non-ASCII digits, which
+    // a proxy in front of this server may read otherwise.
+    if (!LENGTH.matcher(length).matches()) {
+      throw new BadRequest("malformed Content-Length: " + length);
     }
-    throw new BadRequest("malformed Content-Length: " + length);
+    return Long.parseLong(length);
   }
 
   /**
