@@ -186,8 +186,9 @@ final class FileServer implements Callable<Integer> {
     return text.length() > 80 ? text.substring(0, 80) + "..." : text;
   }
 
+  /** One line per event; a client's names in it cannot forge another or drive the terminal. */
   private static void log(String event) {
-    System.out.println(event);
+    System.out.println(Terminal.printable(event));
     System.out.flush();
   }
 }

@@ -294,7 +294,7 @@ final class HttpServer implements Callable<Integer> {
 
   private static void log(String request, int status) {
     // The target is the client's text: no control characters reach the operator's terminal.
-    System.out.println(request.replaceAll("\\p{Cntrl}", "?") + " " + status);
+    System.out.println(Terminal.printable(request) + " " + status);
     System.out.flush();
   }
 }

@@ -3,9 +3,21 @@ package io.ipc4j.samples;
 import java.io.Console;
 import java.lang.reflect.Method;
 
-/** Whether standard output is a terminal, so that progress bars go only where a person looks. */
+/**
+ * Whether standard output is a terminal, so that progress bars go only where a person looks, and
+ * text from peers made safe to print there.
+ */
 final class Terminal {
   private Terminal() {}
+
+  /**
+   * {@code text} with every control character (C0 and C1, which include newlines and the escape
+   * sequences a terminal obeys) as '?': a peer's words printed in a log line can neither forge
+   * another line nor drive the operator's terminal.
+   */
+  static String printable(String text) {
+    return text.replaceAll("\\p{Cc}", "?");
+  }
 
   static boolean isInteractive() {
     Console console = System.console();

@@ -76,6 +76,22 @@ class FileTransferTest {
     }
   }
 
+  /** A client's name in the server's log cannot forge a log line or drive the terminal. */
+  @Test
+  void controlCharactersInANameReachTheServersLogAsQuestionMarks() throws Exception {
+    Path served = Files.createDirectory(tmp.resolve("served"));
+    Path file = Files.write(tmp.resolve("f"), new byte[] {1});
+    try (Sample server =
+        Sample.start("file-server", "tcp://127.0.0.1:0", "--dir", served.toString())) {
+      String endpoint = server.awaitListening();
+      String name = "a\nstored forged\u001b[2J\u009bz";
+      Sample.Result put = Sample.run("file-put", endpoint, file.toString(), "--name", name);
+      assertEquals(0, put.exit, put.toString());
+      server.awaitLine(l -> l.startsWith("stored a?stored forged?[2J?z (1 bytes"));
+      assertFalse(server.output().contains("\nstored forged"), server.output());
+    }
+  }
+
   @Test
   void namesOutOfTheDirectoryAreRefusedWithAClearError() throws Exception {
     Path served = Files.createDirectory(tmp.resolve("served"));
