@@ -100,7 +100,14 @@ final class DatagramListener implements ServedListener<MessageConnection> {
           from = socket.receive(in);
         } catch (IOException | RuntimeException e) {
           // A RuntimeException is a transport's bug; it must not end the service of every peer.
-          if (closed || !socket.isOpen()) {
+          if (closed) {
+            break;
+          }
+          if (!socket.isOpen()) {
+            log.warn(
+                "{}: the socket closed under the server, which stops serving: {}",
+                endpoint,
+                e.toString());
             break;
           }
           // Keep serving, but a socket that keeps failing must not spin: back off up to 1 s.
@@ -162,7 +169,7 @@ final class DatagramListener implements ServedListener<MessageConnection> {
 
   @Override
   public boolean isOpen() {
-    return !closed;
+    return !closed && socket.isOpen();
   }
 
   @Override
@@ -243,9 +250,27 @@ final class DatagramListener implements ServedListener<MessageConnection> {
       Messages.checkSendSize(message.remaining(), maxMessageSize, remote);
       sendLock.lock();
       try {
-        socket.send(message, remote);
+        sendShared(message);
       } finally {
         sendLock.unlock();
+      }
+    }
+
+    /**
+     * Sends through the socket every peer shares. A JDK channel closes itself when a thread that
+     * calls it is interrupted, which would end the service of every peer for one handler's
+     * interrupt (often just the flag restored by the usual catch of InterruptedException): the flag
+     * is held back for the send and restored after. An interrupt that comes during a send blocked
+     * on a full socket buffer still closes it.
+     */
+    private void sendShared(ByteBuffer message) throws IOException {
+      boolean interrupted = Thread.interrupted();
+      try {
+        socket.send(message, remote);
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
       }
     }
 
@@ -263,7 +288,7 @@ final class DatagramListener implements ServedListener<MessageConnection> {
       sendLock.lock();
       try {
         for (int i = offset; i < offset + length; i++) {
-          socket.send(messages[i], remote);
+          sendShared(messages[i]);
         }
       } finally {
         sendLock.unlock();
