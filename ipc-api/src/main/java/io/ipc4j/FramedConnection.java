@@ -177,6 +177,15 @@ final class FramedConnection implements MessageConnection, Drainable {
       }
       try {
         stream.write(frames, 0, 2 * n);
+      } catch (RuntimeException | Error e) {
+        // An IOException has closed the connection or left it whole (a write timeout closes it);
+        // these may come between two writes of one call (an OutOfMemoryError for the JDK's
+        // temporary buffer): once part of a frame is out, the next frame would follow it out of
+        // step, so the connection is closed, as a receive broken off in a message closes it.
+        if (frames[0].position() > 0) {
+          outOfStep(e);
+        }
+        throw e;
       } finally {
         // Keep no reference to the caller's buffers.
         Arrays.fill(frames, 0, 2 * n, null);
@@ -256,7 +265,12 @@ final class FramedConnection implements MessageConnection, Drainable {
       return -1;
     }
     if (length > dst.remaining()) {
-      skip(length);
+      try {
+        skip(length);
+      } catch (RuntimeException | Error e) {
+        outOfStep(e);
+        throw e;
+      }
       throw Messages.doesNotFit(length, dst.remaining(), stream.remoteEndpoint());
     }
     // Bound dst to the message rather than slicing it: no allocation per message.
@@ -400,9 +414,11 @@ final class FramedConnection implements MessageConnection, Drainable {
       }
       int n = stream.read(in);
       if (n > 0 && !limited && !in.hasRemaining() && in.capacity() < MAX_BUFFER) {
-        // A full read suggests more is waiting: let the next fill use a larger buffer.
+        // A full read suggests more is waiting: let the next fill use a larger buffer. Allocated
+        // before the old one is touched: if that fails, the bytes just read stay where they are.
+        ByteBuffer larger = ByteBuffer.allocateDirect(in.capacity() * 2);
         in.flip();
-        in = ByteBuffer.allocateDirect(in.capacity() * 2).put(in);
+        in = larger.put(in);
       }
       return n;
     } finally {

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipc4j.spi.StreamSocket;
+import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -22,6 +23,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -116,6 +118,45 @@ class FramedConnectionTest {
     ByteBuffer dst = ByteBuffer.allocate(16);
     assertEquals(5, p.receiver.receive(dst));
     assertEquals("hello", US_ASCII.decode(dst.flip()).toString());
+  }
+
+  /**
+   * A send that fails after part of a frame went out (the JDK's temporary buffer for the next
+   * write, say) closes the connection: the next frame would follow the part out of step.
+   */
+  @Test
+  void aSendBrokenOffInAFrameClosesTheConnection() throws Exception {
+    Pair p = pair(IpcOptions.DEFAULTS, 3);
+    p.socket.writesBeforeFailure.set(2);
+    assertThrows(IllegalStateException.class, () -> p.sender.send(ascii("hello")));
+    assertFalse(p.sender.isOpen(), "closed: part of the frame went out");
+    assertThrows(EOFException.class, p.receiver::receive, "the peer sees a frame cut short");
+  }
+
+  /** A send that fails before any of its bytes went out leaves the connection in step. */
+  @Test
+  void aSendFailingBeforeItsFirstByteKeepsTheConnection() throws Exception {
+    Pair p = pair(IpcOptions.DEFAULTS, Integer.MAX_VALUE);
+    p.socket.writesBeforeFailure.set(0);
+    assertThrows(IllegalStateException.class, () -> p.sender.send(ascii("lost")));
+    assertTrue(p.sender.isOpen());
+    p.sender.send(ascii("next"));
+    assertEquals("next", US_ASCII.decode(p.receiver.receive()).toString());
+  }
+
+  /**
+   * A message too large for the caller's buffer is skipped; a failure while skipping it leaves part
+   * of it unread, so the connection closes rather than read the rest as a header.
+   */
+  @Test
+  void aSkipBrokenOffClosesTheConnection() throws Exception {
+    Pair p = pair(IpcOptions.DEFAULTS, Integer.MAX_VALUE);
+    CompletableFuture<Void> send =
+        background("send", () -> p.sender.send(ByteBuffer.wrap(payload(1 << 20, 3))));
+    p.receiverSocket.readsBeforeFailure.set(3);
+    assertThrows(IllegalStateException.class, () -> p.receiver.receive(ByteBuffer.allocate(16)));
+    assertFalse(p.receiver.isOpen(), "closed in the middle of a message");
+    send.handle((v, e) -> null).get(10, TimeUnit.SECONDS);
   }
 
   /**
@@ -422,8 +463,25 @@ class FramedConnectionTest {
     /** The most bytes one read into a heap buffer asked for. */
     volatile int largestHeapRead;
 
+    /**
+     * How many more reads work before one throws, once, as a transport's bug or an OOM would; -1
+     * for none.
+     */
+    final AtomicInteger readsBeforeFailure = new AtomicInteger(-1);
+
+    /** The same, for gathering writes. */
+    final AtomicInteger writesBeforeFailure = new AtomicInteger(-1);
+
+    private static void countDown(AtomicInteger callsBeforeFailure) {
+      if (callsBeforeFailure.getAndUpdate(n -> n > 0 ? n - 1 : -1) == 0) {
+        // Not an OutOfMemoryError, which JUnit takes for the end of the test JVM.
+        throw new IllegalStateException("injected");
+      }
+    }
+
     @Override
     public int read(ByteBuffer dst) throws IOException {
+      countDown(readsBeforeFailure);
       if (!dst.isDirect()) {
         largestHeapRead = Math.max(largestHeapRead, dst.remaining());
       }
@@ -442,6 +500,7 @@ class FramedConnectionTest {
 
     @Override
     public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+      countDown(writesBeforeFailure);
       gatheringWrites.add(new int[] {offset, length});
       lastArray = srcs;
       if (offset == 0) {
