@@ -40,6 +40,10 @@ final class DatagramListener implements ServedListener<MessageConnection> {
 
   private static final long DROP_LOG_INTERVAL = TimeUnit.SECONDS.toNanos(1);
   private static final byte[] END = new byte[0];
+
+  /** Queued by a peer connection's own close(): a receive blocked then ends as closed. */
+  private static final byte[] CLOSED = new byte[0];
+
   private static final long ONE_SECOND = TimeUnit.SECONDS.toNanos(1);
 
   private final DatagramSocket socket;
@@ -214,7 +218,6 @@ final class DatagramListener implements ServedListener<MessageConnection> {
     private final LinkedBlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final ReentrantLock sendLock = new ReentrantLock();
-    private volatile boolean ended;
     private volatile boolean open = true;
 
     Peer(Endpoint remote) {
@@ -233,7 +236,6 @@ final class DatagramListener implements ServedListener<MessageConnection> {
 
     /** Ends the conversation: receive() returns null once what is queued has been read. */
     void end() {
-      ended = true;
       queue.add(END);
     }
 
@@ -344,6 +346,10 @@ final class DatagramListener implements ServedListener<MessageConnection> {
         queue.add(END); // stays ended for later calls
         return null;
       }
+      if (m == CLOSED) {
+        queue.add(CLOSED); // for another receive blocked at the same time
+        throw new AsynchronousCloseException();
+      }
       queuedBytes.addAndGet(-(m.length + QUEUE_ENTRY_BYTES));
       return m;
     }
@@ -383,9 +389,8 @@ final class DatagramListener implements ServedListener<MessageConnection> {
       if (open) {
         open = false;
         peers.remove(remote, this);
-        if (!ended) {
-          end();
-        }
+        // A receive blocked in the conversation learns it was closed, not ended by the server.
+        queue.add(CLOSED);
       }
     }
 

@@ -13,8 +13,11 @@ import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -63,6 +66,48 @@ class DatagramListenerTest {
       assertNull(peer.receive(), "the conversation ends");
       assertThrows(ClosedChannelException.class, listener::accept);
     }
+  }
+
+  /**
+   * A peer connection closed by another thread ends a receive blocked in it as
+   * MessageConnection.close() promises, with AsynchronousCloseException, not as the end of the
+   * conversation (null, which is for the server's side ending it).
+   */
+  @Test
+  void closingAPeerFromAnotherThreadEndsABlockedReceiveAsClosed() throws Exception {
+    ScriptedSocket socket = new ScriptedSocket();
+    socket.arrive(PEER, 1);
+    try (DatagramListener listener = new DatagramListener(socket, IpcOptions.DEFAULTS, false)) {
+      MessageConnection peer = listener.accept();
+      assertEquals(1, peer.receive().remaining());
+      CompletableFuture<ByteBuffer> receive = new CompletableFuture<>();
+      Thread receiver =
+          new Thread(
+              () -> {
+                try {
+                  receive.complete(peer.receive());
+                } catch (Throwable t) {
+                  receive.completeExceptionally(t);
+                }
+              },
+              "receive");
+      receiver.start();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!waiting(receiver) && System.nanoTime() < deadline) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+      }
+      assertTrue(waiting(receiver), "the receive waits: " + receiver.getState());
+      peer.close();
+      ExecutionException e =
+          assertThrows(ExecutionException.class, () -> receive.get(10, TimeUnit.SECONDS));
+      assertTrue(e.getCause() instanceof AsynchronousCloseException, e.getCause().toString());
+      assertThrows(ClosedChannelException.class, peer::receive, "and later calls see it closed");
+    }
+  }
+
+  private static boolean waiting(Thread t) {
+    Thread.State state = t.getState();
+    return state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING;
   }
 
   /** Plays a script of arrivals, then waits until it is closed. */
