@@ -10,7 +10,8 @@ import java.util.Map;
  * Every figure of every round, by transport, workload and contestant. The ratio ipc4j/raw of a
  * figure is the median of the per-round ratios: the two contestants of one round ran back to back
  * under the same load, so pairing them cancels more of a shared machine's drift than a ratio of
- * medians would. Two zeros (no loss on either side) make a ratio of 1.
+ * medians would. Two zeros make a ratio of 1 where less is better (no loss on either side), and
+ * none for a rate (a round that measured nothing).
  */
 final class Results {
   private final Map<String, List<Map<String, Double>>> rounds = new LinkedHashMap<>();
@@ -42,9 +43,23 @@ final class Results {
     for (int i = 0; i < n; i++) {
       double x = a.get(i).getOrDefault(figure, Double.NaN);
       double y = b.get(i).getOrDefault(figure, Double.NaN);
-      ratios[i] = x == 0 && y == 0 ? 1 : x / y;
+      ratios[i] = x == 0 && y == 0 ? zeroes(workload, figure) : x / y;
     }
     return median(ratios);
+  }
+
+  /**
+   * The ratio of two zeroes: 1 for a figure where less is better (no loss on either side is a tie),
+   * but not a number for a rate, where zero on both sides means the round measured nothing: a
+   * broken run must not pass as a tie.
+   */
+  private static double zeroes(Workload workload, String figure) {
+    for (Figure f : workload.figures) {
+      if (f.name().equals(figure)) {
+        return f.lowerIsBetter() ? 1 : Double.NaN;
+      }
+    }
+    return Double.NaN;
   }
 
   /** Whether any round of any contestant has a figure {@code figure} above zero. */
