@@ -9,10 +9,10 @@ import java.util.Map;
 
 /**
  * Throughput of framed messages over {@code tcp} and {@code unix}, as fast as the server takes
- * them, in batches of 8 MiB or 20,000 messages, whichever is fewer, each acknowledged by the server
+ * them, in batches of 8 MiB or 4,096 messages, whichever is fewer, each acknowledged by the server
  * once it has received its last message. Batches for at least a quarter of the measuring time warm
- * up (see {@link Warmup}); then the clock runs from the first message of the first measured batch
- * until the server acknowledges the last batch that starts within the measuring time.
+ * up (see {@link Warmup}); then each slice of the measuring time runs whole batches, and the figure
+ * is the median of the slices' rates (the rate over all of them goes to the JSON).
  *
  * <p>{@code stream-SIZE} sends one message per call, one write each. {@code stream-SIZE-batch}
  * sends {@value #PER_CALL} messages per {@link Link#sendAll} call (the last call of an acknowledged
