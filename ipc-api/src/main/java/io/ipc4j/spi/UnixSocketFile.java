@@ -3,23 +3,32 @@ package io.ipc4j.spi;
 import io.ipc4j.AddressInUseException;
 import io.ipc4j.Endpoint;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>A path held by a live socket is refused with {@link AddressInUseException}; the probe is a
  *       non-blocking connect, so a busy server does not stall it.
- *   <li>A stale socket file (nobody listening) is reclaimed.
+ *   <li>A stale socket file (nobody listening) is reclaimed, under a lock ({@code .NAME.lock} next
+ *       to it, there only while reclaiming) that binders reclaiming one file at once share: a
+ *       binder deletes the stale file, never another's live socket linked there since it looked.
  *   <li>A path that exists and is not a socket is never deleted: {@link AddressInUseException}.
  *   <li>The socket is bound inside a fresh owner-only directory next to the target ({@value
  *       #PRIVATE_BIND_OVERHEAD} bytes longer than the path), given its permissions there, and then
@@ -43,6 +54,24 @@ public final class UnixSocketFile {
   private static final int S_IFMT = 0170000;
   private static final int S_IFSOCK = 0140000;
   private static final SecureRandom random = new SecureRandom();
+
+  /**
+   * How long a binder waits for another process's reclaim of the same stale file, which takes
+   * microseconds: longer means that process is stopped, or the lock file is another user's.
+   */
+  static final Duration RECLAIM_LOCK_WAIT = Duration.ofSeconds(5);
+
+  /**
+   * This process's reclaims, one at a time: the system's file locks belong to a process, not to a
+   * thread, and the JDK refuses a second lock on a file that the process has locked.
+   */
+  private static final ReentrantLock RECLAIMING = new ReentrantLock();
+
+  private static final Set<OpenOption> LOCK_OPEN =
+      Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+
+  private static final Set<PosixFilePermission> OWNER_RW =
+      PosixFilePermissions.fromString("rw-------");
 
   /** How much longer than its path the temporary path of a private bind is: "/.iXXXX/s". */
   public static final int PRIVATE_BIND_OVERHEAD = 9;
@@ -90,8 +119,10 @@ public final class UnixSocketFile {
       throws IOException {
     Objects.requireNonNull(permissions, "permissions");
     Path path = endpoint.path();
-    reclaimIfStale(endpoint, path);
     boolean posix = Files.getFileStore(parentOf(path)).supportsFileAttributeView("posix");
+    if (isStale(endpoint, path)) {
+      reclaim(endpoint, path, posix);
+    }
     if (!posix) {
       binder.bind(path);
     } else if (!fits(path, PRIVATE_BIND_OVERHEAD)) {
@@ -183,12 +214,17 @@ public final class UnixSocketFile {
     }
   }
 
-  private static void reclaimIfStale(Endpoint endpoint, Path path) throws IOException {
+  /**
+   * Whether {@code path} is a stale socket file: false if there is no file.
+   *
+   * @throws AddressInUseException if a live socket listens there, or the file is not a socket
+   */
+  private static boolean isStale(Endpoint endpoint, Path path) throws IOException {
     int mode;
     try {
       mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
     } catch (NoSuchFileException absent) {
-      return;
+      return false;
     } catch (UnsupportedOperationException | IllegalArgumentException noUnixView) {
       if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
         throw new AddressInUseException(
@@ -196,7 +232,7 @@ public final class UnixSocketFile {
             endpoint + ": the path exists and cannot be checked; not replacing it",
             false);
       }
-      return;
+      return false;
     }
     if ((mode & S_IFMT) != S_IFSOCK) {
       throw new AddressInUseException(
@@ -211,8 +247,125 @@ public final class UnixSocketFile {
       throw new AddressInUseException(
           endpoint, endpoint + ": address in use: a live socket listens at " + path, true);
     }
-    log.debug("{}: reclaiming stale socket file", endpoint);
-    Files.deleteIfExists(path);
+    return true;
+  }
+
+  /**
+   * Deletes the stale socket file at {@code path} under the reclaim lock, after a second look.
+   * Binders that found the file stale at once would otherwise each delete it by name, and a later
+   * delete would take an earlier binder's live socket off the path: two binds succeeded, and the
+   * first server listened where nobody could reach it. Binders link their sockets only into an
+   * empty path ({@link #linkInPlace}), so under the lock the file looked at is the file deleted.
+   */
+  private static void reclaim(Endpoint endpoint, Path path, boolean posix) throws IOException {
+    Path lockFile = reclaimLockFor(path);
+    RECLAIMING.lock();
+    try (FileChannel lock = lockReclaim(endpoint, lockFile, posix)) {
+      try {
+        if (isStale(endpoint, path)) {
+          log.debug("{}: reclaiming stale socket file", endpoint);
+          Files.deleteIfExists(path);
+        }
+      } finally {
+        // Deleted while still locked: a binder waiting on this file finds it gone, and locks the
+        // one at the path instead.
+        Files.deleteIfExists(lockFile);
+      }
+    } finally {
+      RECLAIMING.unlock();
+    }
+  }
+
+  /** The reclaim lock's file for a socket path: {@code .NAME.lock} next to it. */
+  static Path reclaimLockFor(Path path) {
+    String name = "." + path.getFileName() + ".lock";
+    Path parent = path.getParent();
+    return parent == null ? Path.of(name) : parent.resolve(name);
+  }
+
+  /**
+   * Locks {@code lockFile} for this process (a {@link FileChannel} lock, which the system drops if
+   * the process dies), or waits for it up to {@link #RECLAIM_LOCK_WAIT}. The file locked must still
+   * be the one at the path: a holder deletes it before unlocking, so this process writes a token of
+   * its own into the file it locked and reads it back through the path.
+   */
+  private static FileChannel lockReclaim(Endpoint endpoint, Path lockFile, boolean posix)
+      throws IOException {
+    byte[] token = new byte[16];
+    random.nextBytes(token);
+    long deadline = System.nanoTime() + RECLAIM_LOCK_WAIT.toNanos();
+    IOException lastFailure = null;
+    FileChannel channel = null;
+    try {
+      for (long pauseMillis = 1; ; pauseMillis = Math.min(2 * pauseMillis, 50)) {
+        if (channel == null) {
+          try {
+            channel =
+                posix
+                    ? FileChannel.open(
+                        lockFile, LOCK_OPEN, PosixFilePermissions.asFileAttribute(OWNER_RW))
+                    : FileChannel.open(lockFile, LOCK_OPEN);
+          } catch (AccessDeniedException anotherUsers) {
+            lastFailure = anotherUsers; // Another user's lock file: it may yet go.
+          }
+        }
+        if (channel != null && channel.tryLock() != null) {
+          channel.truncate(0);
+          channel.write(ByteBuffer.wrap(token), 0);
+          if (Arrays.equals(token, contentsOrNull(lockFile))) {
+            FileChannel held = channel;
+            channel = null;
+            return held;
+          }
+          // Locked after its holder deleted it: the lock to take is the file at the path now.
+          channel.close();
+          channel = null;
+          continue;
+        }
+        if (System.nanoTime() - deadline > 0) {
+          throw reclaimLockBusy(endpoint, lockFile, lastFailure);
+        }
+        try {
+          Thread.sleep(pauseMillis);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new InterruptedIOException(
+              endpoint + ": interrupted waiting for the reclaim lock " + lockFile);
+        }
+      }
+    } finally {
+      if (channel != null) {
+        channel.close();
+      }
+    }
+  }
+
+  private static AddressInUseException reclaimLockBusy(
+      Endpoint endpoint, Path lockFile, IOException cause) {
+    AddressInUseException busy =
+        new AddressInUseException(
+            endpoint,
+            endpoint
+                + ": a stale socket file is at "
+                + endpoint.path()
+                + ", and its reclaim lock "
+                + lockFile
+                + " has been held or unusable for "
+                + RECLAIM_LOCK_WAIT.toSeconds()
+                + " s; remove both to bind there",
+            false);
+    if (cause != null) {
+      busy.initCause(cause);
+    }
+    return busy;
+  }
+
+  private static byte[] contentsOrNull(Path file) throws IOException {
+    try {
+      return Files.readAllBytes(file);
+    } catch (NoSuchFileException gone) {
+      return null;
+    }
   }
 
   private static void linkInPlace(Endpoint endpoint, Path temporary, Path path) throws IOException {

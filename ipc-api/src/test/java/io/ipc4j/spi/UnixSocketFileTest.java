@@ -1,23 +1,37 @@
 package io.ipc4j.spi;
 
+import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ipc4j.AddressInUseException;
 import io.ipc4j.Endpoint;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -91,6 +105,208 @@ class UnixSocketFileTest {
   private static Object fileKey(Path path) throws IOException {
     return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
         .fileKey();
+  }
+
+  /**
+   * Binders that all find one stale socket file and reclaim it at once: one of them gets the path,
+   * the others are refused, and the path leads to the one that got it. Deleting the stale file by
+   * name, a binder that probed it before another linked its live socket there deleted that socket's
+   * file instead: two binds succeeded and the first one's server could no longer be reached.
+   */
+  @Test
+  void bindersReclaimingOneStaleFileAtOnceLeaveThePathToTheOneThatGotIt() throws Exception {
+    Path path = dir.resolve("s");
+    Endpoint endpoint = Endpoint.unix(path);
+    int binders = 4;
+    ExecutorService pool = Executors.newFixedThreadPool(binders);
+    try {
+      for (int round = 0; round < 200; round++) {
+        Files.deleteIfExists(path);
+        try (ServerSocketChannel stale = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+          stale.bind(UnixDomainSocketAddress.of(path));
+        }
+        CyclicBarrier start = new CyclicBarrier(binders);
+        List<Future<ServerSocketChannel>> bound = new ArrayList<>();
+        for (int b = 0; b < binders; b++) {
+          bound.add(
+              pool.submit(
+                  () -> {
+                    ServerSocketChannel server =
+                        ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+                    start.await(10, TimeUnit.SECONDS);
+                    try {
+                      UnixSocketFile.bind(
+                          endpoint, OWNER, p -> server.bind(UnixDomainSocketAddress.of(p)));
+                      return server;
+                    } catch (AddressInUseException refused) {
+                      server.close();
+                      return null;
+                    }
+                  }));
+        }
+        List<ServerSocketChannel> winners = new ArrayList<>();
+        for (Future<ServerSocketChannel> f : bound) {
+          ServerSocketChannel server = f.get(10, TimeUnit.SECONDS);
+          if (server != null) {
+            winners.add(server);
+          }
+        }
+        try {
+          assertEquals(1, winners.size(), "round " + round + ": binds that succeeded");
+          try (SocketChannel client = SocketChannel.open(UnixDomainSocketAddress.of(path));
+              SocketChannel accepted = winners.get(0).accept()) {
+            assertTrue(accepted.isConnected(), "round " + round + ": the path leads to the winner");
+          }
+        } finally {
+          for (ServerSocketChannel w : winners) {
+            w.close();
+          }
+        }
+        assertEquals(List.of(path), entries(), "round " + round + ": nothing else left behind");
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /**
+   * The reclaim lock holds between processes: a binder in a child JVM finds the stale file while
+   * this process holds the lock, and waits, leaving the file alone, until the lock is free.
+   */
+  @Test
+  void aReclaimWaitsForAnotherProcessHoldingTheReclaimLock() throws Exception {
+    Path path = dir.resolve("s");
+    try (ServerSocketChannel stale = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      stale.bind(UnixDomainSocketAddress.of(path));
+    }
+    Object staleKey = fileKey(path);
+    Path lockFile = UnixSocketFile.reclaimLockFor(path);
+    Process child = null;
+    try {
+      try (FileChannel lock =
+              FileChannel.open(
+                  lockFile,
+                  StandardOpenOption.CREATE,
+                  StandardOpenOption.READ,
+                  StandardOpenOption.WRITE);
+          FileLock held = lock.lock()) {
+        child = startChildBinder(path);
+        awaitOpenedBy(child, lockFile);
+        assertEquals(staleKey, fileKey(path), "the stale file, left alone while the lock is held");
+      }
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(child.getInputStream(), US_ASCII));
+      assertEquals("bound", out.readLine(), "the child, once the lock is free");
+      try (SocketChannel client = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
+        assertEquals("accepted", out.readLine(), "the path leads to the child's socket");
+      }
+      assertTrue(child.waitFor(10, TimeUnit.SECONDS));
+      assertEquals(List.of(), entries(), "no lock file left, and the child deleted its socket");
+    } finally {
+      if (child != null) {
+        child.destroyForcibly();
+      }
+    }
+  }
+
+  /** A reclaim lock that stays held ends the wait with an error naming the path and the lock. */
+  @Test
+  void aReclaimLockHeldTooLongIsAClearError() throws Exception {
+    Path path = dir.resolve("s");
+    try (ServerSocketChannel stale = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      stale.bind(UnixDomainSocketAddress.of(path));
+    }
+    Path lockFile = UnixSocketFile.reclaimLockFor(path);
+    Process child = null;
+    try (FileChannel lock =
+            FileChannel.open(
+                lockFile,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        FileLock held = lock.lock()) {
+      child = startChildBinder(path);
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(child.getInputStream(), US_ASCII));
+      String line = out.readLine();
+      assertTrue(line != null && line.startsWith("refused: "), "the child: " + line);
+      assertTrue(
+          line.contains(path.toString()) && line.contains(lockFile.toString()),
+          "names the path and the lock: " + line);
+      assertTrue(line.contains("5 s"), "says how long it waited: " + line);
+      assertTrue(Files.exists(path, LinkOption.NOFOLLOW_LINKS), "the stale file, left alone");
+    } finally {
+      if (child != null) {
+        child.destroyForcibly();
+      }
+      Files.deleteIfExists(lockFile);
+    }
+  }
+
+  private static Process startChildBinder(Path path) throws IOException {
+    return new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            ChildBinder.class.getName(),
+            path.toString())
+        .redirectError(ProcessBuilder.Redirect.INHERIT)
+        .start();
+  }
+
+  /** Waits until {@code process} has {@code file} open (its descriptors in /proc). */
+  private static void awaitOpenedBy(Process process, Path file) throws Exception {
+    Path fds = Path.of("/proc", Long.toString(process.pid()), "fd");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() < deadline && process.isAlive()) {
+      try (Stream<Path> open = Files.list(fds)) {
+        if (open.anyMatch(fd -> file.equals(targetOrNull(fd)))) {
+          return;
+        }
+      }
+      Thread.sleep(10);
+    }
+    throw new AssertionError("the child never opened " + file + "; alive: " + process.isAlive());
+  }
+
+  private static Path targetOrNull(Path link) {
+    try {
+      return Files.readSymbolicLink(link);
+    } catch (IOException gone) {
+      return null;
+    }
+  }
+
+  /**
+   * Binds a stale path in a JVM of its own: prints "bound", then "accepted" for a connection; or
+   * "refused: " and why.
+   */
+  static final class ChildBinder {
+    public static void main(String[] args) throws IOException {
+      Path path = Path.of(args[0]);
+      try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+        UnixSocketFile file;
+        try {
+          file =
+              UnixSocketFile.bind(
+                  Endpoint.unix(path), OWNER, p -> server.bind(UnixDomainSocketAddress.of(p)));
+        } catch (AddressInUseException e) {
+          System.out.println("refused: " + e.getMessage());
+          return;
+        }
+        System.out.println("bound");
+        try (SocketChannel accepted = server.accept()) {
+          System.out.println("accepted");
+        }
+        file.deleteIfOwned();
+      }
+    }
+  }
+
+  private List<Path> entries() throws IOException {
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries.collect(Collectors.toList());
+    }
   }
 
   /** A file gone between a look at it and the probe leaves nothing to refuse a bind over. */
