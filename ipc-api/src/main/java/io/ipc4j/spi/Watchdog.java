@@ -41,10 +41,19 @@ public final class Watchdog {
   private final Set<Guarded> guarded = ConcurrentHashMap.newKeySet();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition registered = lock.newCondition();
-  private volatile long tick = MAX_TICK;
+  private final long maxTick;
+  private volatile long tick;
   private Thread thread;
 
-  private Watchdog() {}
+  private Watchdog() {
+    this(MAX_TICK);
+  }
+
+  /** A watchdog of its own, for tests: one whose longest tick is {@code maxTick}. */
+  Watchdog(long maxTick) {
+    this.maxTick = maxTick;
+    this.tick = maxTick;
+  }
 
   /** The JVM's watchdog. */
   public static Watchdog get() {
@@ -57,18 +66,20 @@ public final class Watchdog {
    * deadline is acted on at most that late.
    */
   public void register(Guarded g, long timeoutNanos) {
-    long wanted = tickFor(timeoutNanos);
+    long wanted = tickFor(timeoutNanos, maxTick);
     lock.lock();
     try {
-      if (wanted < tick) {
-        tick = wanted;
-      }
       guarded.add(g);
       if (thread == null) {
         // Not through io.ipc4j's IpcThreads, which that package keeps to itself; a daemon as well.
         thread = new Thread(this::run, "ipc4j-timeouts");
         thread.setDaemon(true);
         thread.start();
+      }
+      if (wanted < tick) {
+        tick = wanted;
+        // Asleep for the longer tick, it would look at this deadline up to that tick late.
+        LockSupport.unpark(thread);
       }
       registered.signal();
     } finally {
@@ -83,7 +94,21 @@ public final class Watchdog {
 
   /** The tick a timeout of {@code timeoutNanos} asks for: an eighth of it, within the bounds. */
   static long tickFor(long timeoutNanos) {
-    return Math.max(MIN_TICK, Math.min(MAX_TICK, timeoutNanos / 8));
+    return tickFor(timeoutNanos, MAX_TICK);
+  }
+
+  private static long tickFor(long timeoutNanos, long maxTick) {
+    return Math.max(MIN_TICK, Math.min(maxTick, timeoutNanos / 8));
+  }
+
+  /** The watchdog's thread, once something has been registered; for tests. */
+  Thread thread() {
+    lock.lock();
+    try {
+      return thread;
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** How long the watchdog sleeps between looks, in nanoseconds. */

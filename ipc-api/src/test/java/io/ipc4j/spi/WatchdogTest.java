@@ -42,6 +42,36 @@ class WatchdogTest {
     }
   }
 
+  /**
+   * A shorter timeout registered while the watchdog sleeps its longer tick wakes it: asleep for an
+   * hour here, it looks at the new deadline on the new tick, not an hour late.
+   */
+  @Test
+  void aShorterTimeoutWakesTheWatchdogFromItsLongerTick() throws Exception {
+    Watchdog watchdog = new Watchdog(TimeUnit.HOURS.toNanos(1));
+    Watchdog.Guarded idle = now -> {};
+    watchdog.register(idle, TimeUnit.HOURS.toNanos(8));
+    while (watchdog.thread().getState() != Thread.State.TIMED_WAITING) {
+      Thread.yield(); // Until it sleeps its hour-long tick.
+    }
+    CountDownLatch due = new CountDownLatch(1);
+    long deadline = Watchdog.deadline(ms(40));
+    Watchdog.Guarded soon =
+        now -> {
+          if (now - deadline >= 0) {
+            due.countDown();
+          }
+        };
+    watchdog.register(soon, ms(40));
+    try {
+      assertTrue(due.await(5, TimeUnit.SECONDS), "looked at within 5 s, not an hour later");
+      assertEquals(ms(5), watchdog.tickNanos());
+    } finally {
+      watchdog.unregister(soon);
+      watchdog.unregister(idle);
+    }
+  }
+
   private static long ms(long millis) {
     return TimeUnit.MILLISECONDS.toNanos(millis);
   }
