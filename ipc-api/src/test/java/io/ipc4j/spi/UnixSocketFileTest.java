@@ -122,9 +122,7 @@ class UnixSocketFileTest {
     try {
       for (int round = 0; round < 200; round++) {
         Files.deleteIfExists(path);
-        try (ServerSocketChannel stale = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-          stale.bind(UnixDomainSocketAddress.of(path));
-        }
+        leaveStaleSocketAt(path);
         CyclicBarrier start = new CyclicBarrier(binders);
         List<Future<ServerSocketChannel>> bound = new ArrayList<>();
         for (int b = 0; b < binders; b++) {
@@ -176,19 +174,12 @@ class UnixSocketFileTest {
   @Test
   void aReclaimWaitsForAnotherProcessHoldingTheReclaimLock() throws Exception {
     Path path = dir.resolve("s");
-    try (ServerSocketChannel stale = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-      stale.bind(UnixDomainSocketAddress.of(path));
-    }
+    leaveStaleSocketAt(path);
     Object staleKey = fileKey(path);
     Path lockFile = UnixSocketFile.reclaimLockFor(path);
     Process child = null;
     try {
-      try (FileChannel lock =
-              FileChannel.open(
-                  lockFile,
-                  StandardOpenOption.CREATE,
-                  StandardOpenOption.READ,
-                  StandardOpenOption.WRITE);
+      try (FileChannel lock = openLockFile(lockFile);
           FileLock held = lock.lock()) {
         child = startChildBinder(path);
         awaitOpenedBy(child, lockFile);
@@ -213,17 +204,10 @@ class UnixSocketFileTest {
   @Test
   void aReclaimLockHeldTooLongIsAClearError() throws Exception {
     Path path = dir.resolve("s");
-    try (ServerSocketChannel stale = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-      stale.bind(UnixDomainSocketAddress.of(path));
-    }
+    leaveStaleSocketAt(path);
     Path lockFile = UnixSocketFile.reclaimLockFor(path);
     Process child = null;
-    try (FileChannel lock =
-            FileChannel.open(
-                lockFile,
-                StandardOpenOption.CREATE,
-                StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+    try (FileChannel lock = openLockFile(lockFile);
         FileLock held = lock.lock()) {
       child = startChildBinder(path);
       BufferedReader out =
@@ -252,6 +236,19 @@ class UnixSocketFileTest {
             path.toString())
         .redirectError(ProcessBuilder.Redirect.INHERIT)
         .start();
+  }
+
+  /** A socket file at {@code path} that nobody listens on: the JDK leaves it when it closes. */
+  private static void leaveStaleSocketAt(Path path) throws IOException {
+    try (ServerSocketChannel stale = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      stale.bind(UnixDomainSocketAddress.of(path));
+    }
+  }
+
+  /** The reclaim lock's file, opened as a binder in another process would, to lock it. */
+  private static FileChannel openLockFile(Path lockFile) throws IOException {
+    return FileChannel.open(
+        lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
   }
 
   /** Waits until {@code process} has {@code file} open (its descriptors in /proc). */
