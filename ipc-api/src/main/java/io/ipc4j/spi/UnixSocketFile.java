@@ -7,8 +7,10 @@ import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -24,11 +26,11 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +48,8 @@ import org.slf4j.LoggerFactory;
  *       #PRIVATE_BIND_OVERHEAD} bytes longer than the path), given its permissions there, and then
  *       hard-linked to its name: by the time anyone can reach it, its mode is final. A path too
  *       long for that is refused, unless the permissions let everyone connect anyway.
- *   <li>{@link #deleteIfOwned()} deletes the file only if it is still the one bound here.
+ *   <li>{@link #deleteIfOwned()} deletes the file only if it is still the one bound here, and only
+ *       while the socket is open.
  * </ul>
  */
 public final class UnixSocketFile {
@@ -68,7 +71,11 @@ public final class UnixSocketFile {
   private static final ReentrantLock RECLAIMING = new ReentrantLock();
 
   private static final Set<OpenOption> LOCK_OPEN =
-      Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      Set.of(
+          StandardOpenOption.CREATE,
+          StandardOpenOption.READ,
+          StandardOpenOption.WRITE,
+          LinkOption.NOFOLLOW_LINKS);
 
   private static final Set<PosixFilePermission> OWNER_RW =
       PosixFilePermissions.fromString("rw-------");
@@ -86,47 +93,58 @@ public final class UnixSocketFile {
   private final Endpoint endpoint;
   private final Path path;
   private final Object fileKey;
+  private final BooleanSupplier socketOpen;
   private final Path boundName;
 
-  private UnixSocketFile(Endpoint endpoint, Path path, Object fileKey, Path boundName) {
+  private UnixSocketFile(
+      Endpoint endpoint, Path path, Object fileKey, BooleanSupplier socketOpen, Path boundName) {
     this.endpoint = endpoint;
     this.path = path;
     this.fileKey = fileKey;
+    this.socketOpen = socketOpen;
     this.boundName = boundName;
   }
 
   /**
    * Binds a socket at {@code endpoint}'s path with the given permissions.
    *
+   * @param socketOpen whether the socket bound is still open (see {@link #deleteIfOwned()})
    * @throws AddressInUseException if a live socket holds the path, or the path is not a socket
    * @throws IllegalArgumentException if the path is too long to bind privately (see above)
    * @throws IOException if binding fails otherwise
    */
   public static UnixSocketFile bind(
-      Endpoint endpoint, Set<PosixFilePermission> permissions, Binder binder) throws IOException {
-    return bind(endpoint, permissions, binder, false);
+      Endpoint endpoint,
+      Set<PosixFilePermission> permissions,
+      Binder binder,
+      BooleanSupplier socketOpen)
+      throws IOException {
+    return bind(endpoint, permissions, binder, socketOpen, false);
   }
 
   /**
-   * Binds as {@link #bind(Endpoint, Set, Binder)} does; with {@code keepBoundName}, the private
-   * name the socket was bound at, and its owner-only directory, stay (see {@link #boundName()}): a
-   * datagram socket's kernel name, which its peers answer to. Deleting them again is the caller's.
-   * Kept from the bind on, the directory is never absent, so no other user can create it meanwhile
-   * and be answered in this socket's place.
+   * Binds as {@link #bind(Endpoint, Set, Binder, BooleanSupplier)} does; with {@code
+   * keepBoundName}, the private name the socket was bound at, and its owner-only directory, stay
+   * (see {@link #boundName()}): a datagram socket's kernel name, which its peers answer to.
+   * Deleting them again is the caller's. Kept from the bind on, the directory is never absent, so
+   * no other user can create it meanwhile and be answered in this socket's place.
    */
   public static UnixSocketFile bind(
-      Endpoint endpoint, Set<PosixFilePermission> permissions, Binder binder, boolean keepBoundName)
+      Endpoint endpoint,
+      Set<PosixFilePermission> permissions,
+      Binder binder,
+      BooleanSupplier socketOpen,
+      boolean keepBoundName)
       throws IOException {
     Objects.requireNonNull(permissions, "permissions");
+    Objects.requireNonNull(socketOpen, "socketOpen");
     Path path = endpoint.path();
     boolean posix = Files.getFileStore(parentOf(path)).supportsFileAttributeView("posix");
     if (isStale(endpoint, path)) {
       reclaim(endpoint, path, posix);
     }
-    if (!posix) {
-      binder.bind(path);
-    } else if (!fits(path, PRIVATE_BIND_OVERHEAD)) {
-      if (!permissions.containsAll(WORLD_CONNECT)) {
+    if (!posix || !fits(path, PRIVATE_BIND_OVERHEAD)) {
+      if (posix && !permissions.containsAll(WORLD_CONNECT)) {
         int bytes = bytes(path);
         throw new IllegalArgumentException(
             "unix socket path too long to bind privately: "
@@ -137,8 +155,14 @@ public final class UnixSocketFile {
                 + " it appears): "
                 + endpoint);
       }
-      binder.bind(path);
-      Files.setPosixFilePermissions(path, permissions);
+      // Bound where it is found, so under the reclaim lock: between its bind and its listen the
+      // file refuses connections as a stale one does, and a reclaim would delete it.
+      try (ReclaimLock lock = ReclaimLock.take(endpoint, posix)) {
+        binder.bind(path);
+        if (posix) {
+          Files.setPosixFilePermissions(path, permissions);
+        }
+      }
     } else {
       Path dir = privateDirectoryFor(path);
       Path temporary = dir.resolve("s");
@@ -151,7 +175,7 @@ public final class UnixSocketFile {
         Object key = fileKey(temporary);
         linkInPlace(endpoint, temporary, path);
         kept = keepBoundName;
-        return new UnixSocketFile(endpoint, path, key, kept ? temporary : null);
+        return new UnixSocketFile(endpoint, path, key, socketOpen, kept ? temporary : null);
       } finally {
         if (!kept) {
           Files.deleteIfExists(temporary);
@@ -159,7 +183,7 @@ public final class UnixSocketFile {
         }
       }
     }
-    return new UnixSocketFile(endpoint, path, fileKey(path), null);
+    return new UnixSocketFile(endpoint, path, fileKey(path), socketOpen, null);
   }
 
   /** The socket file's path, as the endpoint gives it. */
@@ -177,11 +201,18 @@ public final class UnixSocketFile {
 
   /**
    * Deletes the socket file if it is still the one bound here: another process may have reclaimed
-   * the path since.
+   * the path since. Call it before closing the socket: while the socket is open, nobody takes its
+   * file for stale, and its file's inode number cannot pass to another file. Once the socket has
+   * closed (an accept interrupted, which closes the channel, say), the file is left, stale: the
+   * file at the path may be another binder's since, with the same inode number, freed and reused.
    *
    * @return whether the file was deleted
    */
   public boolean deleteIfOwned() throws IOException {
+    if (!socketOpen.getAsBoolean()) {
+      log.debug("{}: socket closed before its file was deleted, leaving the file", endpoint);
+      return false;
+    }
     Object current = fileKey(path);
     if (current == null || !current.equals(fileKey)) {
       log.debug("{}: socket file replaced or gone, leaving it", endpoint);
@@ -254,25 +285,16 @@ public final class UnixSocketFile {
    * Deletes the stale socket file at {@code path} under the reclaim lock, after a second look.
    * Binders that found the file stale at once would otherwise each delete it by name, and a later
    * delete would take an earlier binder's live socket off the path: two binds succeeded, and the
-   * first server listened where nobody could reach it. Binders link their sockets only into an
-   * empty path ({@link #linkInPlace}), so under the lock the file looked at is the file deleted.
+   * first server listened where nobody could reach it. Binders put their sockets at the path only
+   * by linking into an empty path ({@link #linkInPlace}) or under the lock, so under the lock the
+   * file looked at is the file deleted.
    */
   private static void reclaim(Endpoint endpoint, Path path, boolean posix) throws IOException {
-    Path lockFile = reclaimLockFor(path);
-    RECLAIMING.lock();
-    try (FileChannel lock = lockReclaim(endpoint, lockFile, posix)) {
-      try {
-        if (isStale(endpoint, path)) {
-          log.debug("{}: reclaiming stale socket file", endpoint);
-          Files.deleteIfExists(path);
-        }
-      } finally {
-        // Deleted while still locked: a binder waiting on this file finds it gone, and locks the
-        // one at the path instead.
-        Files.deleteIfExists(lockFile);
+    try (ReclaimLock lock = ReclaimLock.take(endpoint, posix)) {
+      if (isStale(endpoint, path)) {
+        log.debug("{}: reclaiming stale socket file", endpoint);
+        Files.deleteIfExists(path);
       }
-    } finally {
-      RECLAIMING.unlock();
     }
   }
 
@@ -284,87 +306,182 @@ public final class UnixSocketFile {
   }
 
   /**
-   * Locks {@code lockFile} for this process (a {@link FileChannel} lock, which the system drops if
-   * the process dies), or waits for it up to {@link #RECLAIM_LOCK_WAIT}. The file locked must still
-   * be the one at the path: a holder deletes it before unlocking, so this process writes a token of
-   * its own into the file it locked and reads it back through the path.
+   * This process's hold on the reclaim lock of one socket path: a {@link FileChannel} lock on its
+   * lock file, which the system drops if the process dies. The holder deletes the file before it
+   * unlocks, so a binder that waited on it may lock a file that is no longer at the path; a lock
+   * counts only once a second channel, opened at the path, finds the file locked by this process.
+   * Both channels stay open until release: closing any descriptor of a file drops every lock the
+   * process holds on it. Nothing is ever written to the file.
    */
-  private static FileChannel lockReclaim(Endpoint endpoint, Path lockFile, boolean posix)
-      throws IOException {
-    byte[] token = new byte[16];
-    random.nextBytes(token);
-    long deadline = System.nanoTime() + RECLAIM_LOCK_WAIT.toNanos();
-    IOException lastFailure = null;
-    FileChannel channel = null;
-    try {
-      for (long pauseMillis = 1; ; pauseMillis = Math.min(2 * pauseMillis, 50)) {
-        if (channel == null) {
-          try {
-            channel =
-                posix
-                    ? FileChannel.open(
-                        lockFile, LOCK_OPEN, PosixFilePermissions.asFileAttribute(OWNER_RW))
-                    : FileChannel.open(lockFile, LOCK_OPEN);
-          } catch (AccessDeniedException anotherUsers) {
-            lastFailure = anotherUsers; // Another user's lock file: it may yet go.
-          }
+  static final class ReclaimLock implements AutoCloseable {
+    private final Path file;
+    private final FileChannel locked;
+    private final FileChannel atPath;
+
+    private ReclaimLock(Path file, FileChannel locked, FileChannel atPath) {
+      this.file = file;
+      this.locked = locked;
+      this.atPath = atPath;
+    }
+
+    /**
+     * Takes the reclaim lock of {@code endpoint}'s path, waiting up to {@link #RECLAIM_LOCK_WAIT}
+     * for another process (or thread) that holds it.
+     */
+    static ReclaimLock take(Endpoint endpoint, boolean posix) throws IOException {
+      try {
+        RECLAIMING.lockInterruptibly();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw interrupted(endpoint);
+      }
+      boolean taken = false;
+      try {
+        ReclaimLock lock = lockFile(endpoint, reclaimLockFor(endpoint.path()), posix);
+        taken = true;
+        return lock;
+      } catch (ClosedByInterruptException e) {
+        throw interrupted(endpoint);
+      } finally {
+        if (!taken) {
+          RECLAIMING.unlock();
         }
-        if (channel != null && channel.tryLock() != null) {
-          channel.truncate(0);
-          channel.write(ByteBuffer.wrap(token), 0);
-          if (Arrays.equals(token, contentsOrNull(lockFile))) {
-            FileChannel held = channel;
+      }
+    }
+
+    private static ReclaimLock lockFile(Endpoint endpoint, Path file, boolean posix)
+        throws IOException {
+      long deadline = System.nanoTime() + RECLAIM_LOCK_WAIT.toNanos();
+      IOException unusable = null;
+      FileChannel channel = null;
+      try {
+        for (long pauseMillis = 1; ; pauseMillis = Math.min(2 * pauseMillis, 50)) {
+          if (channel == null) {
+            try {
+              channel =
+                  posix
+                      ? FileChannel.open(
+                          file, LOCK_OPEN, PosixFilePermissions.asFileAttribute(OWNER_RW))
+                      : FileChannel.open(file, LOCK_OPEN);
+            } catch (IOException e) {
+              if (e instanceof AccessDeniedException
+                  && !Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                throw new AccessDeniedException(
+                    file.toString(),
+                    null,
+                    endpoint + ": cannot create the reclaim lock file of a stale socket file");
+              }
+              if (Files.isSymbolicLink(file)) {
+                throw new AddressInUseException(
+                    endpoint,
+                    endpoint
+                        + ": the reclaim lock file "
+                        + file
+                        + " of the stale socket file "
+                        + endpoint.path()
+                        + " is a symbolic link, which is never followed; remove it",
+                    false);
+              }
+              unusable = e; // Another user's file, say: it may yet go.
+            }
+          }
+          if (channel != null && channel.tryLock() != null) {
+            FileChannel atPath = openIfLockedHere(file);
+            if (atPath != null) {
+              ReclaimLock lock = new ReclaimLock(file, channel, atPath);
+              channel = null;
+              return lock;
+            }
+            // Locked after its holder deleted it: the lock to take is the file at the path now.
+            channel.close();
             channel = null;
-            return held;
+            continue;
           }
-          // Locked after its holder deleted it: the lock to take is the file at the path now.
+          if (System.nanoTime() - deadline > 0) {
+            throw busy(endpoint, file, unusable);
+          }
+          try {
+            Thread.sleep(pauseMillis);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw interrupted(endpoint);
+          }
+        }
+      } finally {
+        if (channel != null) {
           channel.close();
-          channel = null;
-          continue;
         }
-        if (System.nanoTime() - deadline > 0) {
-          throw reclaimLockBusy(endpoint, lockFile, lastFailure);
+      }
+    }
+
+    /**
+     * A channel on the file now at {@code file}'s path if it is the file this process has locked,
+     * or null. The JDK refuses a lock that overlaps one its JVM holds on the same file (it knows
+     * files by device and inode), and RECLAIMING makes this thread the only one here that locks.
+     */
+    private static FileChannel openIfLockedHere(Path file) throws IOException {
+      FileChannel atPath;
+      try {
+        atPath = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+      } catch (IOException gone) {
+        return null; // Deleted, or another user's file or a link in its place since.
+      }
+      boolean lockedHere = false;
+      try {
+        FileLock other = atPath.tryLock(0, Long.MAX_VALUE, true);
+        if (other != null) {
+          other.release();
         }
+      } catch (OverlappingFileLockException sameFile) {
+        lockedHere = true;
+      } finally {
+        if (!lockedHere) {
+          atPath.close(); // Another file: closing it drops no lock of this process.
+        }
+      }
+      return lockedHere ? atPath : null;
+    }
+
+    private static AddressInUseException busy(Endpoint endpoint, Path file, IOException cause) {
+      AddressInUseException busy =
+          new AddressInUseException(
+              endpoint,
+              endpoint
+                  + ": the reclaim lock "
+                  + file
+                  + " of the socket file "
+                  + endpoint.path()
+                  + " has been held or unusable for "
+                  + RECLAIM_LOCK_WAIT.toSeconds()
+                  + " s; if no binder of that path is running, remove it",
+              false);
+      if (cause != null) {
+        busy.initCause(cause);
+      }
+      return busy;
+    }
+
+    private static InterruptedIOException interrupted(Endpoint endpoint) {
+      return new InterruptedIOException(
+          endpoint + ": interrupted while waiting for the socket file's reclaim lock");
+    }
+
+    /** Deletes the lock file, still locked, then unlocks it. */
+    @Override
+    public void close() throws IOException {
+      try {
+        Files.deleteIfExists(file);
+      } finally {
         try {
-          Thread.sleep(pauseMillis);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new InterruptedIOException(
-              endpoint + ": interrupted waiting for the reclaim lock " + lockFile);
+          atPath.close();
+        } finally {
+          try {
+            locked.close();
+          } finally {
+            RECLAIMING.unlock();
+          }
         }
       }
-    } finally {
-      if (channel != null) {
-        channel.close();
-      }
-    }
-  }
-
-  private static AddressInUseException reclaimLockBusy(
-      Endpoint endpoint, Path lockFile, IOException cause) {
-    AddressInUseException busy =
-        new AddressInUseException(
-            endpoint,
-            endpoint
-                + ": a stale socket file is at "
-                + endpoint.path()
-                + ", and its reclaim lock "
-                + lockFile
-                + " has been held or unusable for "
-                + RECLAIM_LOCK_WAIT.toSeconds()
-                + " s; remove both to bind there",
-            false);
-    if (cause != null) {
-      busy.initCause(cause);
-    }
-    return busy;
-  }
-
-  private static byte[] contentsOrNull(Path file) throws IOException {
-    try {
-      return Files.readAllBytes(file);
-    } catch (NoSuchFileException gone) {
-      return null;
     }
   }
 

@@ -3,6 +3,7 @@ package io.ipc4j.spi;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipc4j.AddressInUseException;
@@ -10,6 +11,7 @@ import io.ipc4j.Endpoint;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.InterruptedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.FileChannel;
@@ -78,7 +80,8 @@ class UnixSocketFileTest {
     Endpoint endpoint = Endpoint.unix(dir.resolve("s"));
     try (ServerSocketChannel kept = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
       UnixSocketFile file =
-          UnixSocketFile.bind(endpoint, OWNER, p -> kept.bind(UnixDomainSocketAddress.of(p)), true);
+          UnixSocketFile.bind(
+              endpoint, OWNER, p -> kept.bind(UnixDomainSocketAddress.of(p)), kept::isOpen, true);
       Path name = file.boundName().orElseThrow();
       assertEquals(dir, name.getParent().getParent(), name.toString());
       assertEquals("rwx------", PosixFilePermissions.toString(permissionsOf(name.getParent())));
@@ -89,7 +92,8 @@ class UnixSocketFileTest {
     }
     try (ServerSocketChannel plain = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
       UnixSocketFile file =
-          UnixSocketFile.bind(endpoint, OWNER, p -> plain.bind(UnixDomainSocketAddress.of(p)));
+          UnixSocketFile.bind(
+              endpoint, OWNER, p -> plain.bind(UnixDomainSocketAddress.of(p)), plain::isOpen);
       assertEquals(Optional.empty(), file.boundName());
       try (Stream<Path> entries = Files.list(dir)) {
         assertEquals(List.of(endpoint.path()), entries.collect(Collectors.toList()));
@@ -134,7 +138,10 @@ class UnixSocketFileTest {
                     start.await(10, TimeUnit.SECONDS);
                     try {
                       UnixSocketFile.bind(
-                          endpoint, OWNER, p -> server.bind(UnixDomainSocketAddress.of(p)));
+                          endpoint,
+                          OWNER,
+                          p -> server.bind(UnixDomainSocketAddress.of(p)),
+                          server::isOpen);
                       return server;
                     } catch (AddressInUseException refused) {
                       server.close();
@@ -228,14 +235,128 @@ class UnixSocketFileTest {
   }
 
   private static Process startChildBinder(Path path) throws IOException {
+    return startChild(ChildBinder.class, path);
+  }
+
+  private static Process startChild(Class<?> main, Path path) throws IOException {
     return new ProcessBuilder(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-cp",
             System.getProperty("java.class.path"),
-            ChildBinder.class.getName(),
+            main.getName(),
             path.toString())
         .redirectError(ProcessBuilder.Redirect.INHERIT)
         .start();
+  }
+
+  /**
+   * A reclaim lock taken in another process is held there until released: looking at it from here
+   * does not drop it (a read through a descriptor that is then closed dropped every lock of the
+   * process on the file).
+   */
+  @Test
+  void aReclaimLockTakenInAnotherProcessStaysHeldUntilReleased() throws Exception {
+    Path path = dir.resolve("s");
+    Path lockFile = UnixSocketFile.reclaimLockFor(path);
+    Process child = startChild(ChildLocker.class, path);
+    try {
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(child.getInputStream(), US_ASCII));
+      assertEquals("locked", out.readLine());
+      try (FileChannel lock = openLockFile(lockFile)) {
+        assertEquals(null, lock.tryLock(), "held by the child");
+      }
+      child.getOutputStream().close();
+      assertEquals("released", out.readLine());
+      assertFalse(Files.exists(lockFile, LinkOption.NOFOLLOW_LINKS), "deleted on release");
+    } finally {
+      child.destroyForcibly();
+    }
+  }
+
+  /** A symbolic link in the lock file's place is never followed: nothing is written through it. */
+  @Test
+  void aSymbolicLinkInPlaceOfTheReclaimLockIsRefusedAndNotFollowed() throws Exception {
+    Path path = dir.resolve("s");
+    leaveStaleSocketAt(path);
+    Path victim = dir.resolve("victim");
+    Files.writeString(victim, "precious", US_ASCII);
+    Path lockFile = UnixSocketFile.reclaimLockFor(path);
+    Files.createSymbolicLink(lockFile, victim);
+    try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      AddressInUseException e =
+          assertThrows(
+              AddressInUseException.class,
+              () ->
+                  UnixSocketFile.bind(
+                      Endpoint.unix(path),
+                      OWNER,
+                      p -> server.bind(UnixDomainSocketAddress.of(p)),
+                      server::isOpen));
+      assertTrue(
+          e.getMessage().contains(lockFile.toString()) && e.getMessage().contains("symbolic link"),
+          e.getMessage());
+    } finally {
+      Files.delete(lockFile);
+    }
+    assertEquals("precious", Files.readString(victim, US_ASCII));
+    Files.delete(victim);
+  }
+
+  /**
+   * An interrupted reclaim says so, naming the endpoint, keeps the interrupt and leaves no lock.
+   */
+  @Test
+  void anInterruptedReclaimIsAnInterruptedIoExceptionNamingTheEndpoint() throws Exception {
+    Path path = dir.resolve("s");
+    leaveStaleSocketAt(path);
+    Endpoint endpoint = Endpoint.unix(path);
+    try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      Thread.currentThread().interrupt();
+      InterruptedIOException e =
+          assertThrows(
+              InterruptedIOException.class,
+              () ->
+                  UnixSocketFile.bind(
+                      endpoint,
+                      OWNER,
+                      p -> server.bind(UnixDomainSocketAddress.of(p)),
+                      server::isOpen));
+      assertTrue(Thread.interrupted(), "the interrupt is kept");
+      assertTrue(e.getMessage().contains(endpoint.toString()), e.getMessage());
+    }
+    assertEquals(List.of(path), entries(), "the stale file, and no lock file");
+  }
+
+  /**
+   * A socket closed before its file was deleted (an accept interrupted closes the channel) leaves
+   * the file to whoever reclaims it: the file at the path may be another binder's since, and on a
+   * file system that reuses inode numbers at once (ext4), with this socket's old number.
+   */
+  @Test
+  void aSocketClosedBeforeItsFileLeavesTheFileToTheNextBinder() throws Exception {
+    Path path = dir.resolve("s");
+    Endpoint endpoint = Endpoint.unix(path);
+    for (int round = 0; round < 20; round++) {
+      UnixSocketFile first;
+      try (ServerSocketChannel closedEarly =
+          ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+        first =
+            UnixSocketFile.bind(
+                endpoint,
+                OWNER,
+                p -> closedEarly.bind(UnixDomainSocketAddress.of(p)),
+                closedEarly::isOpen);
+      }
+      try (ServerSocketChannel next = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+        UnixSocketFile second =
+            UnixSocketFile.bind(
+                endpoint, OWNER, p -> next.bind(UnixDomainSocketAddress.of(p)), next::isOpen);
+        assertFalse(first.deleteIfOwned(), "round " + round + ": the first socket's file is gone");
+        assertTrue(UnixSocketFile.isLive(path), "round " + round + ": the next socket's file");
+        assertTrue(second.deleteIfOwned());
+      }
+    }
   }
 
   /** A socket file at {@code path} that nobody listens on: the JDK leaves it when it closes. */
@@ -286,7 +407,10 @@ class UnixSocketFileTest {
         try {
           file =
               UnixSocketFile.bind(
-                  Endpoint.unix(path), OWNER, p -> server.bind(UnixDomainSocketAddress.of(p)));
+                  Endpoint.unix(path),
+                  OWNER,
+                  p -> server.bind(UnixDomainSocketAddress.of(p)),
+                  server::isOpen);
         } catch (AddressInUseException e) {
           System.out.println("refused: " + e.getMessage());
           return;
@@ -310,5 +434,22 @@ class UnixSocketFileTest {
   @Test
   void noFileIsNotLive() {
     assertFalse(UnixSocketFile.isLive(dir.resolve("s")));
+  }
+
+  /**
+   * Takes the reclaim lock of a path in a JVM of its own: prints "locked", releases it when its
+   * standard input ends, prints "released".
+   */
+  static final class ChildLocker {
+    public static void main(String[] args) throws IOException {
+      try (UnixSocketFile.ReclaimLock lock =
+          UnixSocketFile.ReclaimLock.take(Endpoint.unix(Path.of(args[0])), true)) {
+        System.out.println("locked");
+        while (System.in.read() >= 0) {
+          // until the parent closes it
+        }
+      }
+      System.out.println("released");
+    }
   }
 }

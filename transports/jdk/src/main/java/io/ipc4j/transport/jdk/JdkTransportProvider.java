@@ -221,7 +221,8 @@ public final class JdkTransportProvider implements TransportProvider {
             UnixSocketFile.bind(
                 endpoint,
                 options.get(StandardIpcOptions.SOCKET_FILE_PERMISSIONS),
-                path -> channel.bind(UnixDomainSocketAddress.of(path), backlog));
+                path -> channel.bind(UnixDomainSocketAddress.of(path), backlog),
+                channel::isOpen);
         return new JdkStreamAcceptor(channel, endpoint, file, options);
       } catch (IOException | RuntimeException e) {
         channel.close();

@@ -311,7 +311,8 @@ public final class JunixsocketTransportProvider implements TransportProvider {
           UnixSocketFile.bind(
               endpoint,
               options.get(StandardIpcOptions.SOCKET_FILE_PERMISSIONS),
-              path -> bindPath(bound, endpoint, path, backlog));
+              path -> bindPath(bound, endpoint, path, backlog),
+              bound::isOpen);
       try {
         return new JunixsocketStreamAcceptor(
             acceptingChannel(bound), bound, endpoint, file, receiveDescriptors);
@@ -429,7 +430,11 @@ public final class JunixsocketTransportProvider implements TransportProvider {
           options.get(StandardIpcOptions.SOCKET_FILE_PERMISSIONS);
       UnixSocketFile file =
           UnixSocketFile.bind(
-              local, permissions, path -> bindPath(channel.socket(), local, path, -1), true);
+              local,
+              permissions,
+              path -> bindPath(channel.socket(), local, path, -1),
+              channel::isOpen,
+              true);
       Closeable answerable;
       try {
         answerable = AnswerableName.keep(file, permissions);
@@ -583,7 +588,8 @@ public final class JunixsocketTransportProvider implements TransportProvider {
           UnixSocketFile.bind(
               local,
               options.get(StandardIpcOptions.SOCKET_FILE_PERMISSIONS),
-              path -> bindPath(socket, local, path, backlog));
+              path -> bindPath(socket, local, path, backlog),
+              () -> !socket.isClosed());
       try {
         return new JunixsocketPacketAcceptor(socket, local, file, receiveDescriptors);
       } catch (RuntimeException e) {
