@@ -129,22 +129,29 @@ final class DatagramListener implements ServedListener<MessageConnection> {
         // A copy per datagram: the receive buffer is reused while the peer's handler runs.
         byte[] bytes = new byte[in.remaining()];
         in.get(bytes);
-        Peer p = peers.get(from);
-        if (p == null) {
-          if (!accepting) {
-            drop(from, "the server is closing");
-            continue;
+        while (true) {
+          Peer p = peers.get(from);
+          if (p == null) {
+            if (!accepting) {
+              drop(from, "the server is closing");
+              break;
+            }
+            if (peers.size() >= maxPeers) {
+              drop(from, peers.size() + " peers (maxConnections " + maxPeers + ")");
+              break;
+            }
+            p = new Peer(from);
+            peers.put(from, p);
+            arrivals.add(p);
           }
-          if (peers.size() >= maxPeers) {
-            drop(from, peers.size() + " peers (maxConnections " + maxPeers + ")");
-            continue;
+          Offer offered = p.offer(bytes);
+          if (offered == Offer.GONE) {
+            continue; // Its session ended as this came: the next one's, or a new one.
           }
-          p = new Peer(from);
-          peers.put(from, p);
-          arrivals.add(p);
-        }
-        if (!p.offer(bytes)) {
-          drop(from, "its handler is " + PEER_QUEUE_BYTES + " bytes behind");
+          if (offered == Offer.FULL) {
+            drop(from, "its handler is " + PEER_QUEUE_BYTES + " bytes behind");
+          }
+          break;
         }
       }
     } finally {
@@ -213,6 +220,15 @@ final class DatagramListener implements ServedListener<MessageConnection> {
   }
 
   /** The conversation with one peer address. */
+  /** What became of a datagram offered to a peer's session. */
+  private enum Offer {
+    QUEUED,
+    /** Its handler is {@link #PEER_QUEUE_BYTES} behind: dropped. */
+    FULL,
+    /** The session ended as it came, and is no longer in the peers map. */
+    GONE
+  }
+
   private final class Peer implements MessageConnection, Drainable {
     private final Endpoint remote;
     private final LinkedBlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
@@ -220,18 +236,50 @@ final class DatagramListener implements ServedListener<MessageConnection> {
     private final ReentrantLock sendLock = new ReentrantLock();
     private volatile boolean open = true;
 
+    /** Orders offer() against the session's end: guards gone. */
+    private final ReentrantLock stateLock = new ReentrantLock();
+
+    /** Out of the peers map: takes no more datagrams. */
+    private boolean gone;
+
     Peer(Endpoint remote) {
       this.remote = remote;
     }
 
-    boolean offer(byte[] datagram) {
-      long cost = datagram.length + QUEUE_ENTRY_BYTES;
-      if (queuedBytes.addAndGet(cost) > PEER_QUEUE_BYTES) {
-        queuedBytes.addAndGet(-cost);
-        return false;
+    Offer offer(byte[] datagram) {
+      stateLock.lock();
+      try {
+        if (gone) {
+          return Offer.GONE;
+        }
+        long cost = datagram.length + QUEUE_ENTRY_BYTES;
+        if (queuedBytes.addAndGet(cost) > PEER_QUEUE_BYTES) {
+          queuedBytes.addAndGet(-cost);
+          return Offer.FULL;
+        }
+        queue.add(datagram);
+        return Offer.QUEUED;
+      } finally {
+        stateLock.unlock();
       }
-      queue.add(datagram);
-      return true;
+    }
+
+    /**
+     * Leaves the peers map, unless {@code onlyIfIdle} and a datagram is queued; returns whether it
+     * left. Atomic with offer(): a datagram either is queued before, or goes to the next session.
+     */
+    private boolean leave(boolean onlyIfIdle) {
+      stateLock.lock();
+      try {
+        if (onlyIfIdle && !queue.isEmpty()) {
+          return false;
+        }
+        gone = true;
+        peers.remove(remote, this);
+        return true;
+      } finally {
+        stateLock.unlock();
+      }
     }
 
     /** Ends the conversation: receive() returns null once what is queued has been read. */
@@ -324,12 +372,15 @@ final class DatagramListener implements ServedListener<MessageConnection> {
       long readTimeout = options.get(StandardIpcOptions.READ_TIMEOUT).toNanos();
       long wait = readTimeout != 0 ? readTimeout : idleNanos;
       byte[] m;
-      try {
-        m = wait == 0 ? queue.take() : queue.poll(wait, TimeUnit.NANOSECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new java.nio.channels.ClosedByInterruptException();
-      }
+      do {
+        try {
+          m = wait == 0 ? queue.take() : queue.poll(wait, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new java.nio.channels.ClosedByInterruptException();
+        }
+        // A datagram that came as the wait ran out is this session's: take it.
+      } while (m == null && !leave(true));
       if (m == null) {
         if (readTimeout != 0) {
           close();
@@ -388,7 +439,7 @@ final class DatagramListener implements ServedListener<MessageConnection> {
     public void close() {
       if (open) {
         open = false;
-        peers.remove(remote, this);
+        leave(false);
         // A receive blocked in the conversation learns it was closed, not ended by the server.
         queue.add(CLOSED);
       }

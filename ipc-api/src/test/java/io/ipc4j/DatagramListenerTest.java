@@ -16,7 +16,9 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -102,6 +104,62 @@ class DatagramListenerTest {
           assertThrows(ExecutionException.class, () -> receive.get(10, TimeUnit.SECONDS));
       assertTrue(e.getCause() instanceof AsynchronousCloseException, e.getCause().toString());
       assertThrows(ClosedChannelException.class, peer::receive, "and later calls see it closed");
+    }
+  }
+
+  /**
+   * A datagram that comes as its peer's session runs out of time reaches a handler: the ending one,
+   * or the next session's. Taken off the socket, it went to the queue of a handler that then saw
+   * the end and returned (15 of 24,000 here, in sessions of 1 ms).
+   */
+  @Test
+  void aDatagramArrivingAsItsPeersSessionExpiresIsNotLost() throws Exception {
+    int peers = 8;
+    int rounds = 3000;
+    ScriptedSocket socket = new ScriptedSocket();
+    IpcOptions options =
+        IpcOptions.of(StandardIpcOptions.SESSION_IDLE_TIMEOUT, Duration.ofMillis(1));
+    AtomicLong delivered = new AtomicLong();
+    try (DatagramListener listener = new DatagramListener(socket, options, false)) {
+      Thread acceptor = new Thread(() -> serveEach(listener, delivered), "accept");
+      acceptor.start();
+      long sent = 0;
+      for (int r = 0; r < rounds; r++) {
+        for (int p = 0; p < peers; p++) {
+          socket.arrive(Endpoint.parse("udp://127.0.0.1:" + (40000 + p)), 1);
+          sent++;
+        }
+        // Gaps around the idle timeout: about half of them end the session.
+        LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(500_000, 1_500_000));
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (delivered.get() < sent && System.nanoTime() < deadline) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+      }
+      assertEquals(sent, delivered.get(), "datagrams delivered of those received");
+    }
+  }
+
+  /** Counts every datagram of every session the listener accepts, a thread per session. */
+  private static void serveEach(DatagramListener listener, AtomicLong delivered) {
+    try {
+      while (true) {
+        MessageConnection session = listener.accept();
+        new Thread(
+                () -> {
+                  try (session) {
+                    while (session.receive() != null) {
+                      delivered.incrementAndGet();
+                    }
+                  } catch (IOException closed) {
+                    // The listener closed at the end of the test.
+                  }
+                },
+                "session")
+            .start();
+      }
+    } catch (IOException closed) {
+      // The listener closed at the end of the test.
     }
   }
 
