@@ -448,6 +448,29 @@ final class FramedConnection implements MessageConnection, Drainable {
   }
 
   /**
+   * Over TCP, a socket closed with input unread (a next request that the drain left in the socket)
+   * sends a reset, and the system discards what it has not sent yet: the answers the handler gave
+   * during the grace, cut short at the peer. So the output is shut down instead (the peer sees the
+   * end after the answers), and input is read and discarded until the peer closes too, or the grace
+   * ends. A Unix socket's sent bytes are already in the peer's queue: it closes at once.
+   */
+  @Override
+  public void lingerBeforeClose() {
+    if (!draining || !stream.isOpen() || stream.localEndpoint().isUnix()) {
+      return;
+    }
+    try {
+      stream.shutdownOutput();
+      ByteBuffer discarded = ByteBuffer.allocate(8192);
+      while (stream.read(discarded.clear()) >= 0) {
+        // The conversation is over.
+      }
+    } catch (IOException e) {
+      // Closed at the grace's end, or reset by the peer: the server closes it either way.
+    }
+  }
+
+  /**
    * A message cut short because a drain shut the input down while a read at a boundary was taking
    * its first bytes ({@link #drain()} cannot tell such a read from a blocked one): the receive
    * reports the end of the conversation, as it would had the drain come a moment earlier, and the

@@ -411,6 +411,9 @@ public final class IpcServer implements Closeable {
   }
 
   private void finish(Session s) {
+    if (closing.get() && !s.forced && s.connection instanceof Drainable) {
+      ((Drainable) s.connection).lingerBeforeClose();
+    }
     closeQuietly(s.connection);
     sessions.remove(s);
     lock.lock();

@@ -1,0 +1,91 @@
+package io.ipc4j.transport.jdk;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ipc4j.IpcOptions;
+import io.ipc4j.IpcServer;
+import io.ipc4j.StandardIpcOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * IpcServer.close() answers the request being handled: over TCP the answer reaches the peer whole,
+ * even when the peer sent a next request that the drained conversation never reads. Closed with
+ * that request unread, the socket sent a reset and the system discarded the rest of the answer.
+ */
+@Timeout(30)
+class ServerCloseReplyTest {
+  private static final IpcOptions JDK = IpcOptions.of(StandardIpcOptions.PROVIDER, "jdk");
+  private static final int ANSWER = 4 << 20;
+
+  @Test
+  void theAnswerGivenDuringCloseArrivesWholeDespiteAnUnreadNextRequest() throws Exception {
+    CountDownLatch received = new CountDownLatch(1);
+    IpcServer server =
+        IpcServer.builder("tcp://127.0.0.1:0")
+            .options(JDK)
+            .messageHandler(
+                c -> {
+                  c.receive();
+                  received.countDown();
+                  try {
+                    // Busy past close()'s 200 ms of settling: the drain comes meanwhile.
+                    Thread.sleep(500);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  c.send(ByteBuffer.allocate(ANSWER)); // well within the 5 s grace
+                  while (c.receive() != null) {
+                    // The drain ends the conversation at the next boundary.
+                  }
+                })
+            .start();
+    try (SocketChannel client = SocketChannel.open()) {
+      // A peer that reads at its own pace: most of the answer waits in the server's send queue.
+      client.setOption(StandardSocketOptions.SO_RCVBUF, 8192);
+      client.connect(new InetSocketAddress("127.0.0.1", server.endpoint().port()));
+      client.write(frame(1));
+      assertTrue(received.await(10, TimeUnit.SECONDS), "the handler has the request");
+      client.write(frame(1)); // the next request, which the drained conversation never reads
+      CompletableFuture<Void> closing =
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  server.close();
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
+      long got = 0;
+      ByteBuffer in = ByteBuffer.allocate(16 * 1024);
+      try {
+        for (int n; got < 4 + ANSWER && (n = client.read(in.clear())) >= 0; ) {
+          got += n;
+        }
+      } catch (IOException e) {
+        throw new AssertionError("the answer broke off after " + got + " bytes", e);
+      }
+      assertEquals(4 + ANSWER, got, "bytes of the answer");
+      client.close(); // the end the server's lingering close waits for
+      closing.get(20, TimeUnit.SECONDS);
+    } finally {
+      server.close();
+    }
+  }
+
+  private static ByteBuffer frame(int length) {
+    ByteBuffer b = ByteBuffer.allocate(4 + length);
+    b.putInt(length).position(b.limit());
+    return b.flip();
+  }
+}
