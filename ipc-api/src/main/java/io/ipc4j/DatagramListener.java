@@ -23,14 +23,23 @@ import org.slf4j.LoggerFactory;
  * <p>One thread receives every datagram and hands it to its peer's connection; the first datagram
  * from a new address makes a connection that {@link #accept()} returns. Everything is bounded: at
  * most {@link StandardIpcOptions#MAX_CONNECTIONS} peers (datagrams from more are dropped), at most
- * {@value #PEER_QUEUE_BYTES} bytes queued per peer, each datagram counted with what its place in
- * the queue costs (a peer whose handler falls behind loses datagrams, as it would to a full socket
- * buffer; a flood of empty ones is bounded too), and a peer silent for {@link
- * StandardIpcOptions#SESSION_IDLE_TIMEOUT} ends (its {@code receive()} returns null).
+ * {@value #PEER_QUEUE_BYTES} bytes queued per peer and {@value #LISTENER_QUEUE_BYTES} for all peers
+ * together, each datagram counted with what its place in the queue costs (a peer whose handler
+ * falls behind loses datagrams, as it would to a full socket buffer; a flood of empty ones is
+ * bounded too), and a peer silent for {@link StandardIpcOptions#SESSION_IDLE_TIMEOUT} ends (its
+ * {@code receive()} returns null).
+ *
+ * <p>The bound for all peers is what keeps many peers from filling the heap: over {@code udp} one
+ * host can send from thousands of ports (or forge them), each a peer with a queue of its own, and
+ * {@code MAX_CONNECTIONS} queues of 1 MiB are a gigabyte. A conversation that ends gives its queued
+ * bytes back: closed, its unread datagrams are discarded; ended by the server, it takes no more.
  */
 final class DatagramListener implements ServedListener<MessageConnection> {
   private static final Logger log = LoggerFactory.getLogger(DatagramListener.class);
   static final int PEER_QUEUE_BYTES = 1 << 20;
+
+  /** The most bytes queued for all peers together, counted as for one peer. */
+  static final int LISTENER_QUEUE_BYTES = 32 << 20;
 
   /**
    * What a queued datagram costs beyond its bytes: the queue's node and the array's header, 40 B
@@ -57,6 +66,10 @@ final class DatagramListener implements ServedListener<MessageConnection> {
   private final LinkedBlockingQueue<Peer> arrivals = new LinkedBlockingQueue<>();
   private final Peer closedMarker;
   private final AtomicLong dropped = new AtomicLong();
+
+  /** Bytes queued for all peers, each datagram with its {@link #QUEUE_ENTRY_BYTES}. */
+  private final AtomicLong queuedForAll = new AtomicLong();
+
   private volatile boolean closed;
   private volatile boolean accepting = true;
   private long lastDropLog;
@@ -143,6 +156,12 @@ final class DatagramListener implements ServedListener<MessageConnection> {
             p = new Peer(from);
             peers.put(from, p);
             arrivals.add(p);
+            if (!accepting && arrivals.remove(p)) {
+              // stopAccepting() ran between the check and the add, and did not see this peer.
+              p.discard();
+              drop(from, "the server is closing");
+              break;
+            }
           }
           Offer offered = p.offer(bytes);
           if (offered == Offer.GONE) {
@@ -150,6 +169,8 @@ final class DatagramListener implements ServedListener<MessageConnection> {
           }
           if (offered == Offer.FULL) {
             drop(from, "its handler is " + PEER_QUEUE_BYTES + " bytes behind");
+          } else if (offered == Offer.ALL_FULL) {
+            drop(from, "the queues of all peers hold " + LISTENER_QUEUE_BYTES + " bytes");
           }
           break;
         }
@@ -161,6 +182,16 @@ final class DatagramListener implements ServedListener<MessageConnection> {
       }
       arrivals.add(closedMarker);
     }
+  }
+
+  /** Bytes queued for all peers; for tests. */
+  long queuedBytes() {
+    return queuedForAll.get();
+  }
+
+  /** Datagrams dropped so far; for tests. */
+  long dropped() {
+    return dropped.get();
   }
 
   private void drop(Endpoint from, String why) {
@@ -199,7 +230,7 @@ final class DatagramListener implements ServedListener<MessageConnection> {
     accepting = false;
     for (Peer p; (p = arrivals.poll()) != null; ) {
       if (p != closedMarker) {
-        peers.remove(p.remote, p);
+        p.discard();
         dropped.incrementAndGet();
       }
     }
@@ -219,20 +250,25 @@ final class DatagramListener implements ServedListener<MessageConnection> {
     return "Listener[" + endpoint + ", " + peers.size() + " peers]";
   }
 
-  /** The conversation with one peer address. */
   /** What became of a datagram offered to a peer's session. */
   private enum Offer {
     QUEUED,
     /** Its handler is {@link #PEER_QUEUE_BYTES} behind: dropped. */
     FULL,
+    /** The queues of all peers hold {@link #LISTENER_QUEUE_BYTES}: dropped. */
+    ALL_FULL,
     /** The session ended as it came, and is no longer in the peers map. */
     GONE
   }
 
+  /** The conversation with one peer address. */
   private final class Peer implements MessageConnection, Drainable {
     private final Endpoint remote;
     private final LinkedBlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
+
+    /** This peer's share of the listener's queuedForAll. */
     private final AtomicLong queuedBytes = new AtomicLong();
+
     private final ReentrantLock sendLock = new ReentrantLock();
     private volatile boolean open = true;
 
@@ -253,9 +289,15 @@ final class DatagramListener implements ServedListener<MessageConnection> {
           return Offer.GONE;
         }
         long cost = datagram.length + QUEUE_ENTRY_BYTES;
+        // Only the receiving thread adds: neither count can pass its bound between add and check.
         if (queuedBytes.addAndGet(cost) > PEER_QUEUE_BYTES) {
           queuedBytes.addAndGet(-cost);
           return Offer.FULL;
+        }
+        if (queuedForAll.addAndGet(cost) > LISTENER_QUEUE_BYTES) {
+          queuedForAll.addAndGet(-cost);
+          queuedBytes.addAndGet(-cost);
+          return Offer.ALL_FULL;
         }
         queue.add(datagram);
         return Offer.QUEUED;
@@ -282,9 +324,31 @@ final class DatagramListener implements ServedListener<MessageConnection> {
       }
     }
 
-    /** Ends the conversation: receive() returns null once what is queued has been read. */
+    /**
+     * Ends the conversation: receive() returns null once what is queued has been read, and keeps
+     * returning null. The peer takes no more datagrams: a later one from its address goes to a new
+     * conversation, or is dropped if the server no longer accepts.
+     */
     void end() {
+      leave(false);
       queue.add(END);
+    }
+
+    /** Gives back what a datagram taken off the queue counted. */
+    private void taken(byte[] datagram) {
+      long cost = datagram.length + QUEUE_ENTRY_BYTES;
+      queuedBytes.addAndGet(-cost);
+      queuedForAll.addAndGet(-cost);
+    }
+
+    /** Leaves, and discards what is queued: the conversation is over with its datagrams unread. */
+    void discard() {
+      leave(false);
+      for (byte[] m; (m = queue.poll()) != null; ) {
+        if (m != END && m != CLOSED) {
+          taken(m);
+        }
+      }
     }
 
     @Override
@@ -401,7 +465,7 @@ final class DatagramListener implements ServedListener<MessageConnection> {
         queue.add(CLOSED); // for another receive blocked at the same time
         throw new AsynchronousCloseException();
       }
-      queuedBytes.addAndGet(-(m.length + QUEUE_ENTRY_BYTES));
+      taken(m);
       return m;
     }
 
@@ -439,7 +503,7 @@ final class DatagramListener implements ServedListener<MessageConnection> {
     public void close() {
       if (open) {
         open = false;
-        leave(false);
+        discard();
         // A receive blocked in the conversation learns it was closed, not ended by the server.
         queue.add(CLOSED);
       }

@@ -56,6 +56,95 @@ class DatagramListenerTest {
     }
   }
 
+  /**
+   * Many peers whose handlers fall behind hold at most {@value
+   * DatagramListener#LISTENER_QUEUE_BYTES} bytes together, not {@value
+   * DatagramListener#PEER_QUEUE_BYTES} each (over udp one host can be a thousand peers), and a
+   * conversation gives its share back as it is read or closed.
+   */
+  @Test
+  void thePeersTogetherQueueOnlyUpToTheListenersLimit() throws Exception {
+    int peers = 48; // 48 MiB if each could queue its 1 MiB
+    int size = 60_000;
+    int perPeer = DatagramListener.PEER_QUEUE_BYTES / size + 2;
+    ScriptedSocket socket = new ScriptedSocket();
+    for (int i = 0; i < perPeer; i++) {
+      for (int p = 0; p < peers; p++) {
+        socket.arrive(Endpoint.parse("udp://127.0.0.1:" + (40000 + p)), size);
+      }
+    }
+    socket.arrive(null, 0);
+    IpcOptions options =
+        IpcOptions.of(StandardIpcOptions.SESSION_IDLE_TIMEOUT, Duration.ofMillis(300));
+    try (DatagramListener listener = new DatagramListener(socket, options, false)) {
+      MessageConnection[] accepted = new MessageConnection[peers];
+      for (int p = 0; p < peers; p++) {
+        accepted[p] = listener.accept();
+      }
+      socket.awaitPlayed();
+      long cost = size + DatagramListener.QUEUE_ENTRY_BYTES;
+      long queued = listener.queuedBytes();
+      assertTrue(
+          queued <= DatagramListener.LISTENER_QUEUE_BYTES
+              && queued > DatagramListener.LISTENER_QUEUE_BYTES - cost,
+          "queued for all peers: " + queued);
+      assertTrue(listener.dropped() > 0, "datagrams dropped: " + listener.dropped());
+
+      // Half the peers are read to the end, the other half closed unread.
+      AtomicLong read = new AtomicLong();
+      Thread[] readers = new Thread[peers / 2];
+      for (int p = 0; p < readers.length; p++) {
+        MessageConnection peer = accepted[p];
+        readers[p] =
+            new Thread(
+                () -> {
+                  try (peer) {
+                    for (ByteBuffer m; (m = peer.receive()) != null; ) {
+                      read.addAndGet(m.remaining() + DatagramListener.QUEUE_ENTRY_BYTES);
+                    }
+                  } catch (IOException e) {
+                    throw new AssertionError(e);
+                  }
+                },
+                "reader-" + p);
+        readers[p].start();
+      }
+      for (int p = readers.length; p < peers; p++) {
+        accepted[p].close();
+      }
+      for (Thread reader : readers) {
+        reader.join(TimeUnit.SECONDS.toMillis(10));
+        assertTrue(!reader.isAlive(), reader + " still reading");
+      }
+      assertTrue(read.get() > 0 && read.get() < queued, "read " + read + " of " + queued);
+      assertEquals(0, listener.queuedBytes(), "queued once every conversation has ended");
+    }
+  }
+
+  /**
+   * A conversation the server ended (as close() does, at a message boundary) keeps returning null:
+   * a datagram its peer sends later starts a new conversation rather than joining the ended one
+   * behind its end.
+   */
+  @Test
+  void anEndedConversationTakesNoLaterDatagram() throws Exception {
+    ScriptedSocket socket = new ScriptedSocket();
+    socket.arrive(PEER, 1);
+    try (DatagramListener listener = new DatagramListener(socket, IpcOptions.DEFAULTS, false)) {
+      MessageConnection peer = listener.accept();
+      assertEquals(1, peer.receive().remaining());
+      ((Drainable) peer).drain();
+      socket.arrive(PEER, 2);
+      socket.arrive(null, 0);
+      socket.awaitPlayed();
+      assertNull(peer.receive(), "the end");
+      assertNull(peer.receive(), "still the end");
+      MessageConnection next = listener.accept();
+      assertEquals(PEER, next.remoteEndpoint());
+      assertEquals(2, next.receive().remaining(), "the later datagram, in a new conversation");
+    }
+  }
+
   /** Whatever ends the receiving thread, accept() and the accepted peers do not wait for ever. */
   @Test
   void anErrorInTheReceivingThreadEndsAcceptAndThePeers() throws Exception {
