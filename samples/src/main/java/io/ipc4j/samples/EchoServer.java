@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -35,6 +36,8 @@ final class EchoServer implements Callable<Integer> {
               + " udp://127.0.0.1:9000")
   Endpoint endpoint;
 
+  @Mixin IdleTimeout idleTimeout;
+
   @Override
   public Integer call() throws Exception {
     switch (endpoint.kind()) {
@@ -43,6 +46,7 @@ final class EchoServer implements Callable<Integer> {
       case SEQPACKET:
         IpcServer packets =
             IpcServer.builder(endpoint)
+                .options(idleTimeout.options())
                 .messageHandler(
                     c -> {
                       for (ByteBuffer m; (m = c.receive()) != null; ) {
@@ -54,6 +58,7 @@ final class EchoServer implements Callable<Integer> {
       default:
         IpcServer streams =
             IpcServer.builder(endpoint)
+                .options(idleTimeout.options())
                 .streamHandler(c -> c.inputStream().transferTo(c.outputStream()))
                 .start();
         return Shutdown.serve("echo-server", streams.endpoint(), streams);

@@ -15,6 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -69,6 +70,8 @@ final class FileServer implements Callable<Integer> {
       description = "Where to listen, e.g. unix:///tmp/files.sock or tcp://0.0.0.0:7002")
   Endpoint endpoint;
 
+  @Mixin IdleTimeout idleTimeout;
+
   @Option(names = "--dir", required = true, paramLabel = "DIR", description = "The directory")
   Path dir;
 
@@ -78,7 +81,11 @@ final class FileServer implements Callable<Integer> {
   public Integer call() throws Exception {
     Endpoints.require(spec, endpoint, Endpoints.RELIABLE_MESSAGES);
     files = ServedDirectory.option(spec, dir);
-    IpcServer server = IpcServer.builder(endpoint).messageHandler(this::serve).start();
+    IpcServer server =
+        IpcServer.builder(endpoint)
+            .options(idleTimeout.options())
+            .messageHandler(this::serve)
+            .start();
     return Shutdown.serve("file-server", server.endpoint(), server);
   }
 

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Semaphore;
 import java.util.function.BiConsumer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -51,9 +52,15 @@ final class RpcServer implements Callable<Integer> {
       description = "Where to listen, e.g. unix:///tmp/rpc.sock or tcp://127.0.0.1:7001")
   Endpoint endpoint;
 
+  @Mixin IdleTimeout idleTimeout;
+
   @Override
   public Integer call() throws Exception {
-    IpcServer server = IpcServer.builder(endpoint).messageHandler(RpcServer::serve).start();
+    IpcServer server =
+        IpcServer.builder(endpoint)
+            .options(idleTimeout.options())
+            .messageHandler(RpcServer::serve)
+            .start();
     return Shutdown.serve("rpc-server", server.endpoint(), server);
   }
 
