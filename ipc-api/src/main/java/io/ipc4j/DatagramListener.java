@@ -136,7 +136,7 @@ final class DatagramListener implements ServedListener<MessageConnection> {
         pause = 0;
         in.flip();
         if (in.remaining() > maxMessageSize) {
-          drop(from, "datagram over maxMessageSize " + maxMessageSize + " bytes");
+          drop(from, 1, "datagram over maxMessageSize " + maxMessageSize + " bytes");
           continue;
         }
         // A copy per datagram: the receive buffer is reused while the peer's handler runs.
@@ -144,33 +144,35 @@ final class DatagramListener implements ServedListener<MessageConnection> {
         in.get(bytes);
         while (true) {
           Peer p = peers.get(from);
-          if (p == null) {
+          boolean fresh = p == null;
+          if (fresh) {
             if (!accepting) {
-              drop(from, "the server is closing");
+              drop(from, 1, "the server is closing");
               break;
             }
             if (peers.size() >= maxPeers) {
-              drop(from, peers.size() + " peers (maxConnections " + maxPeers + ")");
+              drop(from, 1, peers.size() + " peers (maxConnections " + maxPeers + ")");
               break;
             }
+            // Published only once its first datagram is queued: a first datagram dropped must not
+            // leave a handler waiting for it.
             p = new Peer(from);
-            peers.put(from, p);
-            arrivals.add(p);
-            if (!accepting && arrivals.remove(p)) {
-              // stopAccepting() ran between the check and the add, and did not see this peer.
-              p.discard();
-              drop(from, "the server is closing");
-              break;
-            }
           }
           Offer offered = p.offer(bytes);
           if (offered == Offer.GONE) {
             continue; // Its session ended as this came: the next one's, or a new one.
           }
           if (offered == Offer.FULL) {
-            drop(from, "its handler is " + PEER_QUEUE_BYTES + " bytes behind");
+            drop(from, 1, "its handler is " + PEER_QUEUE_BYTES + " bytes behind");
           } else if (offered == Offer.ALL_FULL) {
-            drop(from, "the queues of all peers hold " + LISTENER_QUEUE_BYTES + " bytes");
+            drop(from, 1, "the queues of all peers hold " + LISTENER_QUEUE_BYTES + " bytes");
+          } else if (fresh) {
+            peers.put(from, p);
+            arrivals.add(p);
+            if (!accepting && arrivals.remove(p)) {
+              // stopAccepting() ran between the check and the add, and did not see this peer.
+              drop(from, p.discard(), "the server is closing");
+            }
           }
           break;
         }
@@ -189,18 +191,34 @@ final class DatagramListener implements ServedListener<MessageConnection> {
     return queuedForAll.get();
   }
 
+  /** Peers in conversation or waiting to be accepted; for tests. */
+  int peerCount() {
+    return peers.size();
+  }
+
   /** Datagrams dropped so far; for tests. */
   long dropped() {
     return dropped.get();
   }
 
-  private void drop(Endpoint from, String why) {
-    dropped.incrementAndGet();
+  /**
+   * Counts {@code count} datagrams from {@code from} dropped, and logs it, once a second at most.
+   */
+  private void drop(Endpoint from, int count, String why) {
+    if (count == 0) {
+      return;
+    }
+    dropped.addAndGet(count);
     long now = System.nanoTime();
     if (now - lastDropLog >= DROP_LOG_INTERVAL) {
       lastDropLog = now;
       log.warn(
-          "{}: dropped a datagram from {}: {} ({} dropped so far)", endpoint, from, why, dropped);
+          "{}: dropped {} from {}: {} ({} dropped so far)",
+          endpoint,
+          count == 1 ? "a datagram" : count + " datagrams",
+          from,
+          why,
+          dropped);
     }
   }
 
@@ -230,8 +248,7 @@ final class DatagramListener implements ServedListener<MessageConnection> {
     accepting = false;
     for (Peer p; (p = arrivals.poll()) != null; ) {
       if (p != closedMarker) {
-        p.discard();
-        dropped.incrementAndGet();
+        dropped.addAndGet(p.discard()); // what it sent, never to be read
       }
     }
     arrivals.add(closedMarker); // wakes accept()
@@ -341,14 +358,20 @@ final class DatagramListener implements ServedListener<MessageConnection> {
       queuedForAll.addAndGet(-cost);
     }
 
-    /** Leaves, and discards what is queued: the conversation is over with its datagrams unread. */
-    void discard() {
+    /**
+     * Leaves, and discards what is queued: the conversation is over with its datagrams unread.
+     * Returns how many it discarded.
+     */
+    int discard() {
       leave(false);
+      int discarded = 0;
       for (byte[] m; (m = queue.poll()) != null; ) {
         if (m != END && m != CLOSED) {
           taken(m);
+          discarded++;
         }
       }
+      return discarded;
     }
 
     @Override
@@ -503,7 +526,7 @@ final class DatagramListener implements ServedListener<MessageConnection> {
     public void close() {
       if (open) {
         open = false;
-        discard();
+        dropped.addAndGet(discard()); // received, and never to be read
         // A receive blocked in the conversation learns it was closed, not ended by the server.
         queue.add(CLOSED);
       }
