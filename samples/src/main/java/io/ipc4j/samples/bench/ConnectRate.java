@@ -30,6 +30,11 @@ final class ConnectRate extends Workload {
   }
 
   @Override
+  int slices(Scale scale) {
+    return scale.rateSlices;
+  }
+
+  @Override
   Map<String, Double> run(Client client, String endpoint) throws IOException {
     ByteBuffer message = Workloads.filled(SIZE);
     ByteBuffer reply = ByteBuffer.allocateDirect(Service.ECHO_MAX);
@@ -42,7 +47,7 @@ final class ConnectRate extends Workload {
             // 3.6 s at full scale: ipc4j's tcp client needed 2 to 3.2 s to go quiet.
             client.scale.maxWarmupNanos * 18 / 5,
             () -> connection(client, endpoint, message, reply));
-    long perSlice = client.scale.measureNanos / client.scale.slices;
+    long perSlice = client.scale.measureNanos / slices(client.scale);
     SliceRates rates = new SliceRates();
     client.slices(
         () ->

@@ -12,9 +12,9 @@ package io.ipc4j.samples.bench;
 final class Scale {
   static final Scale FULL =
       new Scale(
-          "full", 2_000, 6_000, 8_000, 24_000, 500, 500, 10_000, 10_000, 200, 1_000, 10_000, 8);
+          "full", 2_000, 6_000, 8_000, 24_000, 500, 500, 10_000, 10_000, 200, 1_000, 10_000, 8, 32);
   static final Scale QUICK =
-      new Scale("quick", 200, 1_000, 500, 2_000, 60, 15, 100, 50, 0, 0, 200, 2);
+      new Scale("quick", 200, 1_000, 500, 2_000, 60, 15, 100, 50, 0, 0, 200, 2, 2);
 
   final String name;
 
@@ -72,10 +72,11 @@ final class Scale {
 
   /**
    * The longest a warm-up may last waiting for the compilers to go quiet; 3.6 times that for {@code
-   * connect-rate}, whose every step runs the most code (ipc4j's tcp client needed 2 to 3.2 s), and
-   * twice that for datagram ping-pongs on one CPU ({@link PingPong}). At 2 s the default run took 4
-   * min 58 s on a loaded machine: ping-pong warm-ups alone took a minute; at 1.2 s it took 5 min 2
-   * s on a day the host took 6% of the CPU time.
+   * connect-rate}, whose every step runs the most code (ipc4j's tcp client needed 2 to 3.2 s), 2.5
+   * times that for {@code dgram-rate-64} ({@link DatagramRate}), and twice that for datagram
+   * ping-pongs on one CPU ({@link PingPong}). At 2 s the default run took 4 min 58 s on a loaded
+   * machine: ping-pong warm-ups alone took a minute; at 1.2 s it took 5 min 2 s on a day the host
+   * took 6% of the CPU time.
    */
   final long maxWarmupNanos;
 
@@ -91,6 +92,18 @@ final class Scale {
    */
   final int slices;
 
+  /**
+   * How many slices the measuring time of a rate (streaming, datagrams, connections) is cut into:
+   * more than {@link #slices}, since a rate's slices vary much more than a ping-pong's. Consecutive
+   * slices of 62 ms (8 to the half second) of one streaming client ran from 358,000 to 547,000
+   * messages a second, independently of each other, so the median of 8 moved by some 10%: over five
+   * rounds of unix streaming of 1 KiB the per-round ratios ran from 0.76 to 0.93 with 8 slices, and
+   * from 0.92 to 1.04 with 32 in the next five. With 32 slices the median of a measurement rests on
+   * four times as many, and ping-pong, whose percentiles the start of each slice would spoil, keeps
+   * {@link #slices}.
+   */
+  final int rateSlices;
+
   private Scale(
       String name,
       int pingPongWarmup,
@@ -104,7 +117,8 @@ final class Scale {
       long quietMillis,
       long maxWarmupMillis,
       int connections,
-      int slices) {
+      int slices,
+      int rateSlices) {
     this.name = name;
     this.pingPongWarmup = pingPongWarmup;
     this.pingPongCount = pingPongCount;
@@ -118,6 +132,7 @@ final class Scale {
     this.maxWarmupNanos = maxWarmupMillis * 1_000_000;
     this.connections = connections;
     this.slices = slices;
+    this.rateSlices = rateSlices;
   }
 
   long warmupNanos() {
@@ -151,7 +166,8 @@ final class Scale {
         quietMillis,
         maxWarmupMillis,
         connections,
-        slices);
+        slices,
+        rateSlices);
   }
 
   /** The scale a child process was told: its name and the number of idle connections. */

@@ -57,6 +57,11 @@ final class Streaming extends Workload {
   }
 
   @Override
+  int slices(Scale scale) {
+    return scale.rateSlices;
+  }
+
+  @Override
   Map<String, Double> run(Client client, String endpoint) throws IOException {
     // Messages between two acknowledgements: up to 8 MiB, and few enough that a batch of 64 B
     // messages (some 150,000 a second over tcp here) ends within a few percent of a slice.
@@ -78,7 +83,7 @@ final class Streaming extends Workload {
               0,
               client.scale.warmupNanos(),
               () -> batch(link, messages, ack, end, batch));
-      long perSlice = client.scale.measureNanos / client.scale.slices;
+      long perSlice = client.scale.measureNanos / slices(client.scale);
       client.slices(
           () ->
               rates.measure(

@@ -71,6 +71,14 @@ abstract class Workload {
     return order;
   }
 
+  /**
+   * How many slices each contestant measures in: the scale's {@link Scale#slices}; a rate's {@link
+   * Scale#rateSlices}.
+   */
+  int slices(Scale scale) {
+    return scale.slices;
+  }
+
   /** A line for the notes under the table, saying what its label does not; null if none. */
   String note() {
     return null;
@@ -80,7 +88,7 @@ abstract class Workload {
    * The parent's side of both contestants' turns on one transport, in this round's order; returns
    * each contestant's figures, with the seconds the turns took ({@code turn_s}).
    *
-   * <p>By default the contestants warm up one after the other, then measure in {@link Scale#slices}
+   * <p>By default the contestants warm up one after the other, then measure in {@link #slices}
    * slices each, interleaved A B B A A B B A..., each client waiting while the other measures
    * ({@link Client#slices}). Measured one after the other, the two halves of a comparison ran a
    * second or more apart on a machine whose speed drifts from moment to moment; interleaved, a
@@ -93,7 +101,7 @@ abstract class Workload {
       turn.send(turn.server());
       turn.expect(Client.READY);
     }
-    for (int i : sliceOrder(turns.size(), turns.get(0).scale.slices)) {
+    for (int i : sliceOrder(turns.size(), slices(turns.get(0).scale))) {
       Turn turn = turns.get(i);
       turn.say(Client.GO);
       turn.expect(Client.READY);

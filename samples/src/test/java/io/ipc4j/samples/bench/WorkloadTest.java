@@ -1,6 +1,7 @@
 package io.ipc4j.samples.bench;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 
@@ -10,5 +11,19 @@ class WorkloadTest {
     assertArrayEquals(new int[] {0, 1, 1, 0, 0, 1, 1, 0}, Workload.sliceOrder(2, 4));
     assertArrayEquals(new int[] {0, 1, 1, 0, 0, 1}, Workload.sliceOrder(2, 3));
     assertArrayEquals(new int[] {0, 0}, Workload.sliceOrder(1, 2));
+  }
+
+  @Test
+  void ratesMeasureInMoreSlicesThanPingPongs() {
+    Scale full = Scale.FULL;
+    for (Workload w : Workloads.ALL) {
+      int expected =
+          w instanceof Streaming || w instanceof DatagramRate || w instanceof ConnectRate
+              ? full.rateSlices
+              : full.slices;
+      assertEquals(expected, w.slices(full), w.label);
+    }
+    assertEquals(32, full.rateSlices);
+    assertEquals(8, full.slices);
   }
 }
