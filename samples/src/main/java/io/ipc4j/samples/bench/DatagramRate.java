@@ -53,11 +53,6 @@ final class DatagramRate extends Workload {
   }
 
   @Override
-  int slices(Scale scale) {
-    return scale.rateSlices;
-  }
-
-  @Override
   Map<String, Double> run(Client client, String endpoint) throws IOException {
     ByteBuffer message = Workloads.filled(SIZE);
     Link[] link = {client.connect(endpoint)};
@@ -76,7 +71,7 @@ final class DatagramRate extends Workload {
               () -> chunk(link[0], message));
       long[] batch = {1};
       ask(client, endpoint, link, batch[0]); // Starts the server's count.
-      long perSlice = client.scale.measureNanos / slices(client.scale);
+      long perSlice = client.scale.measureNanos / client.scale.slices;
       client.slices(
           () -> {
             long start = System.nanoTime();

@@ -12,7 +12,7 @@ package io.ipc4j.samples.bench;
 final class Scale {
   static final Scale FULL =
       new Scale(
-          "full", 2_000, 6_000, 8_000, 24_000, 500, 500, 10_000, 10_000, 200, 1_000, 10_000, 8, 32);
+          "full", 2_000, 6_000, 8_000, 24_000, 500, 500, 10_000, 10_000, 200, 1_000, 10_000, 8, 16);
   static final Scale QUICK =
       new Scale("quick", 200, 1_000, 500, 2_000, 60, 15, 100, 50, 0, 0, 200, 2, 2);
 
@@ -93,14 +93,15 @@ final class Scale {
   final int slices;
 
   /**
-   * How many slices the measuring time of a rate (streaming, datagrams, connections) is cut into:
-   * more than {@link #slices}, since a rate's slices vary much more than a ping-pong's. Consecutive
-   * slices of 62 ms (8 to the half second) of one streaming client ran from 358,000 to 547,000
-   * messages a second, independently of each other, so the median of 8 moved by some 10%: over five
-   * rounds of unix streaming of 1 KiB the per-round ratios ran from 0.76 to 0.93 with 8 slices, and
-   * from 0.92 to 1.04 with 32 in the next five. With 32 slices the median of a measurement rests on
-   * four times as many, and ping-pong, whose percentiles the start of each slice would spoil, keeps
-   * {@link #slices}.
+   * How many slices the measuring time of a stream or a connect rate is cut into: more than {@link
+   * #slices}, since a rate's slices vary much more than a ping-pong's. Consecutive slices of 62 ms
+   * (8 to the half second) of one streaming client ran from 358,000 to 547,000 messages a second,
+   * independently of each other, so the median of 8 moved by some 10%: over five rounds of unix
+   * streaming of 1 KiB the per-round ratios ran from 0.76 to 0.93 with 8 slices, and from 0.92 to
+   * 1.04 with 32 in the next five. 32 took the default run some 20 s longer (a slice runs whole
+   * batches, and a batch of 64 B messages over tcp takes 24 ms), so 16. Ping-pongs, whose
+   * percentiles the start of each slice would spoil, and datagram rates, whose every slice ends
+   * with a request that {@code udp} may lose (which costs a timeout), keep {@link #slices}.
    */
   final int rateSlices;
 

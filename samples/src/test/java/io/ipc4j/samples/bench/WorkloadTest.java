@@ -14,16 +14,14 @@ class WorkloadTest {
   }
 
   @Test
-  void ratesMeasureInMoreSlicesThanPingPongs() {
+  void streamsAndConnectionsMeasureInMoreSlicesThanPingPongsAndDatagrams() {
     Scale full = Scale.FULL;
     for (Workload w : Workloads.ALL) {
       int expected =
-          w instanceof Streaming || w instanceof DatagramRate || w instanceof ConnectRate
-              ? full.rateSlices
-              : full.slices;
+          w instanceof Streaming || w instanceof ConnectRate ? full.rateSlices : full.slices;
       assertEquals(expected, w.slices(full), w.label);
     }
-    assertEquals(32, full.rateSlices);
+    assertEquals(16, full.rateSlices);
     assertEquals(8, full.slices);
   }
 }
