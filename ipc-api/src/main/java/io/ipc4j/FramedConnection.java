@@ -6,7 +6,6 @@ import java.io.FileDescriptor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -63,18 +62,14 @@ final class FramedConnection implements MessageConnection, Drainable {
   private final ReentrantLock sendLock;
 
   /**
-   * Under sendLock: one header per frame of a write, 4-byte slices of one direct buffer. None until
-   * the first send (a server's idle connections may never send), then room for one frame, so that a
-   * connection that never sends a batch costs what it did before batches; grown by batches up to
-   * {@link #MAX_FRAMES_PER_WRITE}, never shrunk.
+   * Under sendLock: header, payload, header, payload, ... of one gathering write. The headers,
+   * 4-byte slices of one direct buffer, stay in the even slots; a send fills the odd slots with its
+   * payloads and clears them after the write, so that a message costs one reference stored, as a
+   * hand-written frame does. None until the first send (a server's idle connections may never
+   * send), then room for one frame, so that a connection that never sends a batch costs what it did
+   * before batches; grown by batches up to {@link #MAX_FRAMES_PER_WRITE} frames, never shrunk.
    */
-  private ByteBuffer[] headers = NONE_YET;
-
-  /** Under sendLock: header, payload, header, payload, ... of one gathering write. */
   private ByteBuffer[] frames = NONE_YET;
-
-  /** Under sendLock: the message of {@link #send}, a batch of one; made by the first send. */
-  private ByteBuffer[] single = NONE_YET;
 
   private final ReentrantLock receiveLock = new ReentrantLock();
 
@@ -111,18 +106,13 @@ final class FramedConnection implements MessageConnection, Drainable {
         carrier = stream.unwrap(DescriptorChannel.class).orElseThrow();
         carrier.attachToNextWrite(descriptors);
       }
-      if (single.length == 0) {
-        single = new ByteBuffer[1];
-      }
-      single[0] = message;
-      writeFrames(single, 0, 1);
+      reserve(1);
+      frames[1] = message;
+      writeFrames(1);
     } finally {
       if (carrier != null) {
         // Gone with the first write, or, if it failed, never to go with a later message.
         carrier.attachToNextWrite();
-      }
-      if (single.length > 0) {
-        single[0] = null;
       }
       sendLock.unlock();
     }
@@ -136,54 +126,68 @@ final class FramedConnection implements MessageConnection, Drainable {
     }
     sendLock.lock();
     try {
-      writeFrames(messages, offset, length);
+      reserve(length);
+      int perWrite = frames.length / 2;
+      int end = offset + length;
+      for (int first = offset; first < end; ) {
+        int n = Math.min(end - first, perWrite);
+        for (int i = 0; i < n; i++) {
+          frames[2 * i + 1] = messages[first + i];
+        }
+        writeFrames(n);
+        first += n;
+      }
     } finally {
       sendLock.unlock();
     }
   }
 
   /**
-   * Writes a frame for each of {@code messages[offset, offset + length)}, in gathering writes of at
-   * most {@link #MAX_FRAMES_PER_WRITE} frames. The caller holds sendLock and has checked the sizes.
-   * Each write is one {@link SocketConnection#write(ByteBuffer[], int, int)}, which loops until it
-   * is whole and enforces the write timeout.
+   * Makes room for {@code length} frames per write, up to {@link #MAX_FRAMES_PER_WRITE}: at first
+   * just what is asked, later at least double. The caller holds sendLock.
    */
-  private void writeFrames(ByteBuffer[] messages, int offset, int length) throws IOException {
-    if (length > headers.length && headers.length < MAX_FRAMES_PER_WRITE) {
-      int capacity =
-          headers.length == 0
-              ? Math.min(MAX_FRAMES_PER_WRITE, length)
-              : Math.min(MAX_FRAMES_PER_WRITE, Math.max(length, 2 * headers.length));
-      headers = headers(capacity);
-      frames = new ByteBuffer[2 * capacity];
+  private void reserve(int length) {
+    int capacity = frames.length / 2;
+    if (length <= capacity || capacity == MAX_FRAMES_PER_WRITE) {
+      return;
     }
-    int end = offset + length;
-    for (int first = offset; first < end; ) {
-      int n = Math.min(end - first, headers.length);
+    capacity =
+        Math.min(MAX_FRAMES_PER_WRITE, capacity == 0 ? length : Math.max(length, 2 * capacity));
+    ByteBuffer[] headers = headers(capacity);
+    ByteBuffer[] larger = new ByteBuffer[2 * capacity];
+    for (int i = 0; i < capacity; i++) {
+      larger[2 * i] = headers[i];
+    }
+    frames = larger;
+  }
+
+  /**
+   * Writes the first {@code n} frames of {@link #frames}, whose payload slots the caller has filled
+   * (with messages whose sizes it has checked), in one {@link SocketConnection#writeHeld}, which
+   * loops until the write is whole and enforces the write timeout. The caller holds sendLock.
+   */
+  private void writeFrames(int n) throws IOException {
+    for (int i = 0; i < n; i++) {
+      ByteBuffer header = frames[2 * i];
+      header.clear();
+      header.putInt(0, frames[2 * i + 1].remaining());
+    }
+    try {
+      stream.writeHeld(frames, 0, 2 * n);
+    } catch (RuntimeException | Error e) {
+      // An IOException has closed the connection or left it whole (a write timeout closes it);
+      // these may come between two writes of one call (an OutOfMemoryError for the JDK's
+      // temporary buffer): once part of a frame is out, the next frame would follow it out of
+      // step, so the connection is closed, as a receive broken off in a message closes it.
+      if (frames[0].position() > 0) {
+        outOfStep(e);
+      }
+      throw e;
+    } finally {
+      // Keep no reference to the caller's buffers.
       for (int i = 0; i < n; i++) {
-        ByteBuffer message = messages[first + i];
-        ByteBuffer header = headers[i];
-        header.clear();
-        header.putInt(0, message.remaining());
-        frames[2 * i] = header;
-        frames[2 * i + 1] = message;
+        frames[2 * i + 1] = null;
       }
-      try {
-        stream.write(frames, 0, 2 * n);
-      } catch (RuntimeException | Error e) {
-        // An IOException has closed the connection or left it whole (a write timeout closes it);
-        // these may come between two writes of one call (an OutOfMemoryError for the JDK's
-        // temporary buffer): once part of a frame is out, the next frame would follow it out of
-        // step, so the connection is closed, as a receive broken off in a message closes it.
-        if (frames[0].position() > 0) {
-          outOfStep(e);
-        }
-        throw e;
-      } finally {
-        // Keep no reference to the caller's buffers.
-        Arrays.fill(frames, 0, 2 * n, null);
-      }
-      first += n;
     }
   }
 

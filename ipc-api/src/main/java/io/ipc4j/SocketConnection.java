@@ -126,14 +126,27 @@ final class SocketConnection implements StreamConnection {
   @Override
   public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
     Objects.checkFromIndexSize(offset, length, srcs.length);
+    writeLock.lock();
+    try {
+      return writeHeld(srcs, offset, length);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * {@link #write(ByteBuffer[], int, int)} for a caller that holds {@link #writeLock()} and has
+   * checked the bounds: a framing writing a message takes the lock once, not twice (taking a held
+   * lock again still costs two volatile writes, on the path of every message).
+   */
+  long writeHeld(ByteBuffer[] srcs, int offset, int length) throws IOException {
     ensureOpen();
     long total = 0;
     for (int i = offset; i < offset + length; i++) {
       total += srcs[i].remaining();
     }
-    writeLock.lock();
+    guard.armWrite();
     try {
-      guard.armWrite();
       long written = 0;
       int first = offset;
       while (written < total) {
@@ -147,7 +160,6 @@ final class SocketConnection implements StreamConnection {
       throw guard.translate(e, Guard.WRITE);
     } finally {
       guard.disarmWrite();
-      writeLock.unlock();
     }
   }
 
