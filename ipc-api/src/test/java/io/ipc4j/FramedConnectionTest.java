@@ -105,6 +105,44 @@ class FramedConnectionTest {
     assertEquals(0, p.socket.singleWrites, "no write of one buffer");
   }
 
+  /**
+   * Single sends and batches share one frame array, whose header slots grow with the batches: each
+   * message still goes out under its own length, however the sends before it were made, and over a
+   * socket that takes 50 bytes at a time.
+   */
+  @Test
+  void singleSendsAndGrowingBatchesFrameEveryMessageUnderItsOwnLength() throws Exception {
+    Pair p = pair(IpcOptions.DEFAULTS, 50);
+    int[] batchSizes = {1, 3, 1, 2, FramedConnection.MAX_FRAMES_PER_WRITE + 188, 1, 5, 1};
+    List<byte[]> sent = new ArrayList<>();
+    List<ByteBuffer[]> calls = new ArrayList<>();
+    for (int size : batchSizes) {
+      ByteBuffer[] batch = new ByteBuffer[size];
+      for (int i = 0; i < size; i++) {
+        byte[] bytes = payload(sent.size() % 37, sent.size());
+        sent.add(bytes);
+        batch[i] = ByteBuffer.wrap(bytes);
+      }
+      calls.add(batch);
+    }
+    CompletableFuture<Void> send =
+        background(
+            "send",
+            () -> {
+              for (ByteBuffer[] batch : calls) {
+                if (batch.length == 1) {
+                  p.sender.send(batch[0]);
+                } else {
+                  p.sender.sendAll(batch);
+                }
+              }
+            });
+    for (int i = 0; i < sent.size(); i++) {
+      assertArrayEquals(sent.get(i), bytesOf(p.receiver.receive()), "message " + i);
+    }
+    send.get(10, TimeUnit.SECONDS);
+  }
+
   /** A read-only buffer is refused before the header is read: the message waits for the next. */
   @Test
   void refusesAReadOnlyBufferAndKeepsTheMessageForTheNextReceive() throws Exception {
