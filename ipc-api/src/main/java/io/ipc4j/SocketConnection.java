@@ -102,24 +102,36 @@ final class SocketConnection implements StreamConnection {
     writeLock.lock();
     DescriptorChannel carrier = null;
     try {
-      guard.armWrite();
       if (descriptors != null) {
         carrier = socket.unwrap(DescriptorChannel.class).orElseThrow();
         carrier.attachToNextWrite(descriptors);
       }
-      while (src.hasRemaining()) {
-        socket.write(src);
-      }
+      writeHeld(src);
       return n;
-    } catch (IOException e) {
-      throw guard.translate(e, Guard.WRITE);
     } finally {
       if (carrier != null) {
         // Gone with the first write, or, if it failed, never to go with a later one.
         carrier.attachToNextWrite();
       }
-      guard.disarmWrite();
       writeLock.unlock();
+    }
+  }
+
+  /**
+   * Writes all of {@code src} for a caller that holds {@link #writeLock()}: a framing writing a
+   * small message whole takes the lock once, as for {@link #writeHeld(ByteBuffer[], int, int)}.
+   */
+  void writeHeld(ByteBuffer src) throws IOException {
+    ensureOpen();
+    guard.armWrite();
+    try {
+      while (src.hasRemaining()) {
+        socket.write(src);
+      }
+    } catch (IOException e) {
+      throw guard.translate(e, Guard.WRITE);
+    } finally {
+      guard.disarmWrite();
     }
   }
 

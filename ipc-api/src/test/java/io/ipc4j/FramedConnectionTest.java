@@ -17,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
@@ -27,11 +28,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Batched sends of {@link FramedConnection} over a real loopback TCP pair, with the JDK's channels
- * standing in for a transport: the frames on the wire, one gathering write per 512 frames, the
- * checks that keep a bad batch off the wire, and a socket that writes a few bytes at a time.
+ * Sends and receives of {@link FramedConnection} over a real loopback TCP pair, with the JDK's
+ * channels standing in for a transport: the frames on the wire, one write per small message, one
+ * gathering write per large one or per 512 frames of a batch, the checks that keep a bad batch off
+ * the wire, and a socket that writes a few bytes at a time.
  */
 @Timeout(30)
 class FramedConnectionTest {
@@ -106,20 +110,24 @@ class FramedConnectionTest {
   }
 
   /**
-   * Single sends and batches share one frame array, whose header slots grow with the batches: each
-   * message still goes out under its own length, however the sends before it were made, and over a
-   * socket that takes 50 bytes at a time.
+   * Large single sends and batches share one frame array, whose header slots grow with the batches,
+   * and small single sends are copied into a buffer of their own: each message still goes out under
+   * its own length, however the sends before it were made, and over a socket that takes 50 bytes at
+   * a time.
    */
   @Test
   void singleSendsAndGrowingBatchesFrameEveryMessageUnderItsOwnLength() throws Exception {
     Pair p = pair(IpcOptions.DEFAULTS, 50);
-    int[] batchSizes = {1, 3, 1, 2, FramedConnection.MAX_FRAMES_PER_WRITE + 188, 1, 5, 1};
+    int[] batchSizes = {1, 3, 1, 1, 2, FramedConnection.MAX_FRAMES_PER_WRITE + 188, 1, 5, 1, 1};
     List<byte[]> sent = new ArrayList<>();
     List<ByteBuffer[]> calls = new ArrayList<>();
     for (int size : batchSizes) {
       ByteBuffer[] batch = new ByteBuffer[size];
       for (int i = 0; i < size; i++) {
-        byte[] bytes = payload(sent.size() % 37, sent.size());
+        // Every other single send too large to be copied.
+        boolean large = size == 1 && calls.size() % 2 == 0;
+        int length = large ? FramedConnection.COALESCE_MAX + calls.size() : sent.size() % 37;
+        byte[] bytes = payload(length, sent.size());
         sent.add(bytes);
         batch[i] = ByteBuffer.wrap(bytes);
       }
@@ -162,24 +170,84 @@ class FramedConnectionTest {
    * A send that fails after part of a frame went out (the JDK's temporary buffer for the next
    * write, say) closes the connection: the next frame would follow the part out of step.
    */
-  @Test
-  void aSendBrokenOffInAFrameClosesTheConnection() throws Exception {
+  @ParameterizedTest(name = "{0} bytes")
+  @ValueSource(ints = {5, FramedConnection.COALESCE_MAX + 1})
+  void aSendBrokenOffInAFrameClosesTheConnection(int size) throws Exception {
     Pair p = pair(IpcOptions.DEFAULTS, 3);
     p.socket.writesBeforeFailure.set(2);
-    assertThrows(IllegalStateException.class, () -> p.sender.send(ascii("hello")));
+    assertThrows(
+        IllegalStateException.class, () -> p.sender.send(ByteBuffer.wrap(payload(size, 1))));
     assertFalse(p.sender.isOpen(), "closed: part of the frame went out");
     assertThrows(EOFException.class, p.receiver::receive, "the peer sees a frame cut short");
   }
 
   /** A send that fails before any of its bytes went out leaves the connection in step. */
-  @Test
-  void aSendFailingBeforeItsFirstByteKeepsTheConnection() throws Exception {
+  @ParameterizedTest(name = "{0} bytes")
+  @ValueSource(ints = {4, FramedConnection.COALESCE_MAX + 1})
+  void aSendFailingBeforeItsFirstByteKeepsTheConnection(int size) throws Exception {
     Pair p = pair(IpcOptions.DEFAULTS, Integer.MAX_VALUE);
     p.socket.writesBeforeFailure.set(0);
-    assertThrows(IllegalStateException.class, () -> p.sender.send(ascii("lost")));
+    ByteBuffer lost = ByteBuffer.wrap(payload(size, 1));
+    assertThrows(IllegalStateException.class, () -> p.sender.send(lost));
+    assertEquals(size, lost.remaining(), "nothing of the message went out");
     assertTrue(p.sender.isOpen());
     p.sender.send(ascii("next"));
     assertEquals("next", US_ASCII.decode(p.receiver.receive()).toString());
+  }
+
+  /**
+   * A message of up to {@link FramedConnection#COALESCE_MAX} bytes goes out as one plain write of
+   * header and payload, whatever its buffer (heap, direct, read-only, a position past 0); a larger
+   * one as one gathering write. Every position advances to its limit.
+   */
+  @Test
+  void sendsASmallMessageAsOnePlainWriteAndALargeOneGathered() throws Exception {
+    Pair p = pair(IpcOptions.DEFAULTS, Integer.MAX_VALUE);
+    byte[] most = payload(FramedConnection.COALESCE_MAX, 2);
+    ByteBuffer direct = ByteBuffer.allocateDirect(most.length).put(most).flip();
+    ByteBuffer offset = ByteBuffer.wrap(payload(40, 3));
+    offset.position(10).limit(30);
+    ByteBuffer[] small = {
+      ByteBuffer.allocate(0), ascii("x").asReadOnlyBuffer(), offset, direct,
+    };
+    for (ByteBuffer m : small) {
+      p.sender.send(m);
+      assertFalse(m.hasRemaining(), "the position advances to the limit");
+    }
+    assertEquals(small.length, p.socket.singleWrites, "one plain write per small message");
+    assertEquals(0, p.socket.gatheringWrites.size(), "no gathering write for a small message");
+
+    ByteBuffer large = ByteBuffer.wrap(payload(FramedConnection.COALESCE_MAX + 1, 4));
+    CompletableFuture<Void> send = background("send", () -> p.sender.send(large));
+    assertEquals(0, p.receiver.receive().remaining());
+    assertEquals("x", US_ASCII.decode(p.receiver.receive()).toString());
+    assertArrayEquals(Arrays.copyOfRange(payload(40, 3), 10, 30), bytesOf(p.receiver.receive()));
+    assertArrayEquals(most, bytesOf(p.receiver.receive()));
+    assertArrayEquals(payload(FramedConnection.COALESCE_MAX + 1, 4), bytesOf(p.receiver.receive()));
+    send.get(10, TimeUnit.SECONDS);
+    assertFalse(large.hasRemaining(), "the position advances to the limit");
+    assertEquals(small.length, p.socket.singleWrites, "the large message was not copied");
+    assertEquals(1, p.socket.gatheringWrites.size(), "the large message was gathered");
+  }
+
+  /**
+   * The buffer small messages are copied into is as large as the first one needed, so that a
+   * connection that sent one short answer holds little; it grows at least twofold, never past a
+   * frame of {@link FramedConnection#COALESCE_MAX} bytes, and is reused while large enough.
+   */
+  @Test
+  void sizesTheCopyBufferToTheMessagesSent() throws Exception {
+    Pair p = pair(IpcOptions.DEFAULTS, Integer.MAX_VALUE);
+    int[] sizes = {60, 10, 61, 200, 100, 3000, FramedConnection.COALESCE_MAX, 1};
+    int[] capacities = {64, 64, 128, 256, 256, 3004, 4100, 4100};
+    for (int i = 0; i < sizes.length; i++) {
+      p.sender.send(ByteBuffer.wrap(payload(sizes[i], i)));
+      assertEquals(
+          capacities[i], p.socket.lastSingle.capacity(), "after a message of " + sizes[i] + " B");
+    }
+    for (int i = 0; i < sizes.length; i++) {
+      assertArrayEquals(payload(sizes[i], i), bytesOf(p.receiver.receive()), "message " + i);
+    }
   }
 
   /**
@@ -238,11 +306,15 @@ class FramedConnectionTest {
     p.sender.sendAll(ascii("x"), ascii("y"));
     assertSame(array, p.socket.lastArray, "the same buffer array for every batch");
     assertSame(firstHeader, p.socket.firstHeader, "the same header buffers for every batch");
-    p.sender.send(ascii("z"));
-    assertSame(array, p.socket.lastArray, "send uses the batch's array too");
-    for (String m : new String[] {"x", "y", "z"}) {
+    for (String m : new String[] {"x", "y"}) {
       assertEquals(m, US_ASCII.decode(p.receiver.receive()).toString());
     }
+    byte[] large = payload(FramedConnection.COALESCE_MAX + 1, 5);
+    CompletableFuture<Void> send = background("send", () -> p.sender.send(ByteBuffer.wrap(large)));
+    assertArrayEquals(large, bytesOf(p.receiver.receive()));
+    send.get(10, TimeUnit.SECONDS);
+    assertSame(array, p.socket.lastArray, "a large send uses the batch's array too");
+    assertSame(firstHeader, p.socket.firstHeader, "and its first header");
   }
 
   @Test
@@ -484,6 +556,7 @@ class FramedConnectionTest {
     final List<int[]> gatheringWrites = Collections.synchronizedList(new ArrayList<>());
 
     volatile int singleWrites;
+    volatile ByteBuffer lastSingle;
     volatile ByteBuffer[] lastArray;
     volatile ByteBuffer firstHeader;
 
@@ -511,7 +584,7 @@ class FramedConnectionTest {
      */
     final AtomicInteger readsBeforeFailure = new AtomicInteger(-1);
 
-    /** The same, for gathering writes. */
+    /** The same, for writes. */
     final AtomicInteger writesBeforeFailure = new AtomicInteger(-1);
 
     private static void countDown(AtomicInteger callsBeforeFailure) {
@@ -536,8 +609,17 @@ class FramedConnectionTest {
 
     @Override
     public int write(ByteBuffer src) throws IOException {
+      countDown(writesBeforeFailure);
       singleWrites++;
-      return channel.write(src);
+      lastSingle = src;
+      if (writeLimit == Integer.MAX_VALUE) {
+        return channel.write(src);
+      }
+      ByteBuffer part = src.duplicate();
+      part.limit(part.position() + Math.min(writeLimit, part.remaining()));
+      int n = channel.write(part);
+      src.position(part.position());
+      return n;
     }
 
     @Override
