@@ -15,15 +15,16 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Sending a message of up to {@value #COALESCE_MAX} bytes copies header and payload into one
  * direct buffer and writes that; a larger one is one gathering write of header and payload. Either
- * way one system call, with no allocation once the connection has sent a message as large before. A
- * batch ({@link #sendAll}) is one gathering write per {@value #MAX_FRAMES_PER_WRITE} frames, with
- * no allocation once the connection has sent a batch as large before. Receiving reads through a
- * small direct buffer that grows (to {@value #MAX_BUFFER} bytes) only while reads keep filling it,
- * so small messages cost one system call or less and an idle connection holds little memory. Of a
- * large message, what the read of its header did not bring along is read straight into its
- * destination (reading its header alone instead cost a read more per message: 5 to 10% of the rate
- * of 64 KiB messages over TCP); a message whose announced size is within the limit is still
- * allocated only as its bytes arrive, so a peer that announces much and sends little costs little.
+ * way one write call when the socket takes it whole, with no allocation once the connection has
+ * sent a message as large before. A batch ({@link #sendAll}) is one gathering write per {@value
+ * #MAX_FRAMES_PER_WRITE} frames, with no allocation once the connection has sent a batch as large
+ * before. Receiving reads through a small direct buffer that grows (to {@value #MAX_BUFFER} bytes)
+ * only while reads keep filling it, so small messages cost one system call or less and an idle
+ * connection holds little memory. Of a large message, what the read of its header did not bring
+ * along is read straight into its destination (reading its header alone instead cost a read more
+ * per message: 5 to 10% of the rate of 64 KiB messages over TCP); a message whose announced size is
+ * within the limit is still allocated only as its bytes arrive, so a peer that announces much and
+ * sends little costs little.
  */
 final class FramedConnection implements MessageConnection, Drainable {
   static final int HEADER = 4;

@@ -31,7 +31,7 @@ import java.util.Optional;
 public interface MessageConnection extends Closeable {
   /**
    * Sends the remaining bytes of {@code message} as one message. The buffer's position advances to
-   * its limit.
+   * its limit; if the send fails, where it stands is unspecified.
    *
    * @throws MessageTooLargeException if the message exceeds {@link #maxMessageSize()}; nothing was
    *     sent and the connection stays usable

@@ -124,7 +124,7 @@ class FramedConnectionTest {
     for (int size : batchSizes) {
       ByteBuffer[] batch = new ByteBuffer[size];
       for (int i = 0; i < size; i++) {
-        // Every other single send too large to be copied.
+        // Single sends at even places in the list too large to be copied, the others small.
         boolean large = size == 1 && calls.size() % 2 == 0;
         int length = large ? FramedConnection.COALESCE_MAX + calls.size() : sent.size() % 37;
         byte[] bytes = payload(length, sent.size());

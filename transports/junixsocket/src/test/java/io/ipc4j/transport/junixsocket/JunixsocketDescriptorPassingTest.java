@@ -276,6 +276,48 @@ class JunixsocketDescriptorPassingTest {
   }
 
   /**
+   * A framed message too large to be copied into one write with its header (over 4 KiB) is written
+   * gathered, and its descriptors still go with its first bytes, not with the next message.
+   */
+  @Test
+  void descriptorsGoWithAMessageTooLargeToCopy() throws Exception {
+    Endpoint endpoint = TestEndpoints.newAbstractEndpoint();
+    Listener<MessageConnection> listener =
+        fixture.closeAfter(Ipc.listenMessages(endpoint, TestEndpoints.RECEIVING));
+    MessageConnection client =
+        fixture.closeAfter(Ipc.connectMessages(endpoint, TestEndpoints.JUNIXSOCKET));
+    MessageConnection server = fixture.closeAfter(listener.accept());
+    DescriptorPassing sending = client.unwrap(DescriptorPassing.class).orElseThrow();
+    DescriptorPassing receiving = server.unwrap(DescriptorPassing.class).orElseThrow();
+    byte[] large = new byte[20_000];
+    for (int i = 0; i < large.length; i++) {
+      large[i] = (byte) (i * 7);
+    }
+    Path file = newFile("with a large message");
+    try (FileInputStream in = new FileInputStream(file.toFile())) {
+      Files.delete(file);
+      sending.send(ByteBuffer.wrap(large), in.getFD());
+    }
+    client.send(ByteBuffer.wrap("no file".getBytes(UTF_8)));
+    ByteBuffer m = server.receive();
+    assertNotNull(m);
+    assertArrayEquals(large, bytesOf(m));
+    List<FileDescriptor> fds = receiving.receivedDescriptors();
+    assertEquals(1, fds.size());
+    assertEquals("no file", UTF_8.decode(server.receive()).toString());
+    assertEquals(List.of(), receiving.receivedDescriptors());
+    client.close();
+    server.close();
+    assertEquals("with a large message", read(fds.get(0)));
+  }
+
+  private static byte[] bytesOf(ByteBuffer b) {
+    byte[] bytes = new byte[b.remaining()];
+    b.get(bytes);
+    return bytes;
+  }
+
+  /**
    * Descriptors that a send could not carry (an empty write on a byte stream, which sends nothing;
    * an empty packet, which is refused) are refused with it and do not travel with the next send.
    */
