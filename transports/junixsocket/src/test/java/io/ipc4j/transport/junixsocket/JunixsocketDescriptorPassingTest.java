@@ -38,6 +38,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.newsclub.net.unix.AFUNIXSocketChannel;
 import org.newsclub.net.unix.AFUNIXSocketPair;
@@ -245,10 +246,15 @@ class JunixsocketDescriptorPassingTest {
     }
   }
 
-  /** Through the public API, over {@code unix} (forced to junixsocket) and {@code unixpacket}. */
-  @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"unix", "unixpacket"})
-  void descriptorPassingThroughTheApi(String scheme) throws Exception {
+  /**
+   * Through the public API, over {@code unix} (forced to junixsocket) and {@code unixpacket}; over
+   * {@code unix} also with a message too large to be copied into one write with its header (over 4
+   * KiB), which is written gathered: the descriptors go with the message's first bytes either way,
+   * not with the next message.
+   */
+  @ParameterizedTest(name = "{0}, {1} bytes")
+  @CsvSource({"unix, 6", "unixpacket, 6", "unix, 20000"})
+  void descriptorPassingThroughTheApi(String scheme, int size) throws Exception {
     Endpoint endpoint = TestEndpoints.newAbstractEndpoint().withScheme(scheme);
     Listener<MessageConnection> listener =
         fixture.closeAfter(Ipc.listenMessages(endpoint, TestEndpoints.RECEIVING));
@@ -257,15 +263,21 @@ class JunixsocketDescriptorPassingTest {
     MessageConnection server = fixture.closeAfter(listener.accept());
     DescriptorPassing sending = client.unwrap(DescriptorPassing.class).orElseThrow();
     DescriptorPassing receiving = server.unwrap(DescriptorPassing.class).orElseThrow();
+    byte[] message = new byte[size];
+    for (int i = 0; i < size; i++) {
+      message[i] = (byte) (i * 7);
+    }
     Path file = newFile("through the API over " + scheme);
     try (FileInputStream in = new FileInputStream(file.toFile())) {
       Files.delete(file);
-      sending.send(ByteBuffer.wrap("a file".getBytes(UTF_8)), in.getFD());
+      sending.send(ByteBuffer.wrap(message), in.getFD());
     }
     client.send(ByteBuffer.wrap("no file".getBytes(UTF_8)));
     ByteBuffer m = server.receive();
     assertNotNull(m);
-    assertEquals("a file", UTF_8.decode(m).toString());
+    byte[] received = new byte[m.remaining()];
+    m.get(received);
+    assertArrayEquals(message, received);
     List<FileDescriptor> fds = receiving.receivedDescriptors();
     assertEquals(1, fds.size());
     assertEquals("no file", UTF_8.decode(server.receive()).toString());
@@ -273,48 +285,6 @@ class JunixsocketDescriptorPassingTest {
     client.close();
     server.close();
     assertEquals("through the API over " + scheme, read(fds.get(0)));
-  }
-
-  /**
-   * A framed message too large to be copied into one write with its header (over 4 KiB) is written
-   * gathered, and its descriptors still go with its first bytes, not with the next message.
-   */
-  @Test
-  void descriptorsGoWithAMessageTooLargeToCopy() throws Exception {
-    Endpoint endpoint = TestEndpoints.newAbstractEndpoint();
-    Listener<MessageConnection> listener =
-        fixture.closeAfter(Ipc.listenMessages(endpoint, TestEndpoints.RECEIVING));
-    MessageConnection client =
-        fixture.closeAfter(Ipc.connectMessages(endpoint, TestEndpoints.JUNIXSOCKET));
-    MessageConnection server = fixture.closeAfter(listener.accept());
-    DescriptorPassing sending = client.unwrap(DescriptorPassing.class).orElseThrow();
-    DescriptorPassing receiving = server.unwrap(DescriptorPassing.class).orElseThrow();
-    byte[] large = new byte[20_000];
-    for (int i = 0; i < large.length; i++) {
-      large[i] = (byte) (i * 7);
-    }
-    Path file = newFile("with a large message");
-    try (FileInputStream in = new FileInputStream(file.toFile())) {
-      Files.delete(file);
-      sending.send(ByteBuffer.wrap(large), in.getFD());
-    }
-    client.send(ByteBuffer.wrap("no file".getBytes(UTF_8)));
-    ByteBuffer m = server.receive();
-    assertNotNull(m);
-    assertArrayEquals(large, bytesOf(m));
-    List<FileDescriptor> fds = receiving.receivedDescriptors();
-    assertEquals(1, fds.size());
-    assertEquals("no file", UTF_8.decode(server.receive()).toString());
-    assertEquals(List.of(), receiving.receivedDescriptors());
-    client.close();
-    server.close();
-    assertEquals("with a large message", read(fds.get(0)));
-  }
-
-  private static byte[] bytesOf(ByteBuffer b) {
-    byte[] bytes = new byte[b.remaining()];
-    b.get(bytes);
-    return bytes;
   }
 
   /**
