@@ -120,7 +120,7 @@ public final class IpcServer implements Closeable {
             && this.listener.virtualThreads()
             && IpcThreads.virtualThreadsAvailable();
     this.platformThreads = b.options.get(StandardIpcOptions.PLATFORM_THREADS);
-    this.workers = new PlatformWorkers("ipc4j-idle " + endpoint, platformThreads, KEEP_ALIVE);
+    this.workers = new PlatformWorkers(platformThreads, KEEP_ALIVE);
     this.acceptor = IpcThreads.platform("ipc4j-accept " + endpoint, this::acceptLoop, false);
   }
 

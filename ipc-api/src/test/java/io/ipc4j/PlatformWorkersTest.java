@@ -5,8 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
 import java.lang.ref.WeakReference;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,12 +80,10 @@ class PlatformWorkersTest {
 
   @Test
   void aWaitingWorkerRunsTheNextTaskUnderItsName() throws Exception {
-    PlatformWorkers workers = new PlatformWorkers("idle", 4, LONG);
+    PlatformWorkers workers = new PlatformWorkers(4, LONG);
     Thread first = runOn(workers, "first");
-    // A worker takes the idle name only once it is listed, so the name is what to wait for: the
-    // count is 1 a moment before the rename.
-    await("the first worker to wait", () -> first.getName().equals("idle"));
-    assertEquals(1, workers.idleCount());
+    await("the first worker to wait", () -> workers.idleCount() == 1);
+    assertEquals("first", first.getName(), "a waiting worker keeps its last task's name");
 
     List<String> names = new ArrayList<>();
     CountDownLatch done = new CountDownLatch(1);
@@ -101,19 +103,46 @@ class PlatformWorkersTest {
     assertFalse(first.isAlive(), "close ends a waiting worker");
   }
 
+  /**
+   * A thread renaming itself costs a system call, another thread's rename does not: a reused
+   * worker's kernel name (Linux: {@code /proc/thread-self/comm}) is still the one it started with.
+   */
+  @Test
+  void aWorkerIsRenamedByTheThreadThatHandsItATask() throws Exception {
+    Path comm = Path.of("/proc/thread-self/comm");
+    assumeTrue(Files.isReadable(comm), "Linux's per-thread names");
+    PlatformWorkers workers = new PlatformWorkers(4, LONG);
+    Thread first = runOn(workers, "worker first");
+    await("the first worker to wait", () -> workers.idleCount() == 1);
+    BlockingQueue<String> seen = new LinkedBlockingQueue<>();
+    workers.execute(
+        "worker second",
+        () -> {
+          ran.add(Thread.currentThread());
+          try {
+            seen.add(Thread.currentThread().getName() + " / " + Files.readString(comm).strip());
+          } catch (IOException e) {
+            seen.add(e.toString());
+          }
+        });
+    assertSame(first, ran.poll(10, TimeUnit.SECONDS), "the waiting worker was used");
+    assertEquals("worker second / worker first", seen.poll(10, TimeUnit.SECONDS));
+    workers.close();
+  }
+
   @Test
   void aWaitingWorkerHoldsNothingOfItsLastTask() throws Exception {
-    PlatformWorkers workers = new PlatformWorkers("idle", 4, LONG);
+    PlatformWorkers workers = new PlatformWorkers(4, LONG);
     // A task standing for a connection: what a waiting worker still held of it (its buffers,
     // its socket) would stay reachable for the keep-alive.
     Object connection = new byte[1024];
     WeakReference<Object> held = new WeakReference<>(connection);
     Thread first = runOn(workers, "first", connection);
     connection = null;
-    await("the first worker to wait", () -> first.getName().equals("idle"));
+    await("the first worker to wait", () -> workers.idleCount() == 1);
     Thread second = runOn(workers, "second", new byte[1024]);
     assertSame(first, second, "the waiting worker ran the second task");
-    await("the second task to end", () -> first.getName().equals("idle"));
+    await("the worker to wait again", () -> workers.idleCount() == 1);
     await(
         "the first task's connection to be collected",
         () -> {
@@ -125,7 +154,7 @@ class PlatformWorkersTest {
 
   @Test
   void busyWorkersMeanNewThreads() throws Exception {
-    PlatformWorkers workers = new PlatformWorkers("idle", 4, LONG);
+    PlatformWorkers workers = new PlatformWorkers(4, LONG);
     CountDownLatch release = new CountDownLatch(1);
     List<Thread> threads = busy(workers, 3, release);
     assertEquals(3, threads.stream().distinct().count(), "one thread per busy task: " + threads);
@@ -140,7 +169,7 @@ class PlatformWorkersTest {
 
   @Test
   void atMostMaxIdleWorkersWaitAndTheRestEnd() throws Exception {
-    PlatformWorkers workers = new PlatformWorkers("idle", 1, LONG);
+    PlatformWorkers workers = new PlatformWorkers(1, LONG);
     CountDownLatch release = new CountDownLatch(1);
     List<Thread> threads = busy(workers, 2, release);
     release.countDown();
@@ -151,7 +180,7 @@ class PlatformWorkersTest {
 
   @Test
   void noWaitingWorkersWithMaxIdleZero() throws Exception {
-    PlatformWorkers workers = new PlatformWorkers("idle", 0, LONG);
+    PlatformWorkers workers = new PlatformWorkers(0, LONG);
     Thread first = runOn(workers, "first");
     first.join(10_000);
     assertFalse(first.isAlive(), "a worker with no room to wait ends");
@@ -160,7 +189,7 @@ class PlatformWorkersTest {
 
   @Test
   void aWorkerNobodyNeedsEndsAfterTheKeepAlive() throws Exception {
-    PlatformWorkers workers = new PlatformWorkers("idle", 4, Duration.ofMillis(50));
+    PlatformWorkers workers = new PlatformWorkers(4, Duration.ofMillis(50));
     Thread first = runOn(workers, "first");
     first.join(10_000);
     assertFalse(first.isAlive(), "ended after its keep-alive");
@@ -170,7 +199,7 @@ class PlatformWorkersTest {
 
   @Test
   void aTasksInterruptDoesNotReachTheNext() throws Exception {
-    PlatformWorkers workers = new PlatformWorkers("idle", 4, LONG);
+    PlatformWorkers workers = new PlatformWorkers(4, LONG);
     workers.execute(
         "interrupted",
         () -> {
@@ -188,7 +217,7 @@ class PlatformWorkersTest {
 
   @Test
   void aTaskThatThrowsEndsItsWorkerOnly() throws Exception {
-    PlatformWorkers workers = new PlatformWorkers("idle", 4, LONG);
+    PlatformWorkers workers = new PlatformWorkers(4, LONG);
     List<Throwable> uncaught = new ArrayList<>();
     CountDownLatch thrown = new CountDownLatch(1);
     workers.execute(
