@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * Without virtual threads every connection gets a platform daemon thread. A platform thread whose
  * connection ends waits up to a minute for the next one (at most {@code PLATFORM_THREADS} wait at a
  * time), which spares a short-lived connection the creation of a thread; thread locals a handler
- * sets therefore stay with the thread. Threads are named after the server's endpoint and the peer.
+ * sets therefore stay with the thread. Threads are named after the server's endpoint and the peer;
+ * a platform thread waiting for its next connection keeps the name of its last.
  *
  * <p>Peers: a {@link PeerAuthorizer} decides from the kernel's peer credentials whom to serve; on
  * an abstract Unix name only this process's user is served unless told otherwise. Datagram
