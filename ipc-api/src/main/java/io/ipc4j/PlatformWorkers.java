@@ -18,12 +18,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>A worker carries the name of the task it runs, and while it waits, of the task it ran last
  * (its stack, {@code awaitJob}, says that it waits). It is renamed by the thread that hands it a
  * task, never by itself: a thread renaming itself sets its name in the kernel too, a {@code prctl}
- * system call that took 0.7 us on a 2-core VM, against 10 ns for another thread's rename, which
- * sets the Java name only; two of them per connection, to the task's name and back to an idle one,
- * were a few percent of a short connection's time in the server. The kernel's name (15 characters,
- * seen by {@code top -H}) stays the one the worker started with. A worker loses a task's interrupt
- * when the task ends. Thread locals set by a task stay with the thread: the usual terms of a pool.
- * Thread-safe.
+ * system call that took 0.7 us on a 2-core VM, against 10 to 20 ns for another thread's rename,
+ * which sets the Java name only; two of them per connection, to the task's name and back to an idle
+ * one, were a few percent of a short connection's time in the server. The kernel's name (15
+ * characters, seen by {@code top -H}) stays the one the worker started with. A worker loses a
+ * task's interrupt when the task ends. Thread locals set by a task stay with the thread: the usual
+ * terms of a pool. Thread-safe.
  */
 final class PlatformWorkers {
   /** What an idle worker is handed: a task and the thread name it runs under. */
@@ -58,6 +58,7 @@ final class PlatformWorkers {
    * @throws OutOfMemoryError if a new thread is needed and the system has none to give
    */
   void execute(String name, Runnable task) {
+    Job job = new Job(name, task);
     Worker waiting;
     lock.lock();
     try {
@@ -65,9 +66,14 @@ final class PlatformWorkers {
     } finally {
       lock.unlock();
     }
-    Job job = new Job(name, task);
     if (waiting != null) {
-      waiting.thread.setName(name); // Off the list, so not renamed by anyone else now.
+      // Off the list, so renamed by nobody else now. A name is for people reading thread dumps: a
+      // rename refused (by a security manager) must not leave the worker waiting for ever.
+      try {
+        waiting.thread.setName(name);
+      } catch (RuntimeException refused) {
+        // It runs the task under its last name.
+      }
       waiting.hand(job);
     } else {
       new Worker(job).thread.start();
@@ -106,7 +112,7 @@ final class PlatformWorkers {
     /**
      * The job handed over and not yet finished; null while waiting. Cleared when a job ends, so
      * that a worker waiting for its next connection holds nothing of the last one (its buffers
-     * among it) for the keep-alive.
+     * among it) for the keep-alive, but its name.
      */
     private volatile Job next;
 

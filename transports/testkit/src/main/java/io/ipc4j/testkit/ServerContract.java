@@ -530,13 +530,14 @@ public abstract class ServerContract extends TransportContract {
   }
 
   /**
-   * Whether {@code t}, a platform thread of the server's, waits for its next connection: parked
-   * with a timeout (its keep-alive) in the server's pool, which happens only once it is listed
-   * there. Waiting workers keep their last connection's name, so the name cannot tell.
+   * Whether {@code t}, a platform thread of the server's, waits for its next connection: in the
+   * server's pool ({@code awaitJob}) and then parked with a timeout (its keep-alive), which it is
+   * only once it is listed there; with no other connection open it cannot have left the pool in
+   * between. Waiting workers keep their last connection's name, so the name cannot tell.
    */
   private static boolean waitsForWork(Thread t) {
-    return t.getState() == Thread.State.TIMED_WAITING
-        && Arrays.stream(t.getStackTrace()).anyMatch(f -> f.getMethodName().equals("awaitJob"));
+    return Arrays.stream(t.getStackTrace()).anyMatch(f -> f.getMethodName().equals("awaitJob"))
+        && t.getState() == Thread.State.TIMED_WAITING;
   }
 
   @Test
