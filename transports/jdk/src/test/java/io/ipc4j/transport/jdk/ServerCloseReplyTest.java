@@ -2,6 +2,7 @@ package io.ipc4j.transport.jdk;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.ipc4j.IpcOptions;
 import io.ipc4j.IpcServer;
@@ -15,6 +16,7 @@ import java.nio.channels.SocketChannel;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -28,29 +30,52 @@ class ServerCloseReplyTest {
   private static final IpcOptions JDK = IpcOptions.of(StandardIpcOptions.PROVIDER, "jdk");
   private static final int ANSWER = 4 << 20;
 
+  /** The probe connection's local port, set before it connects. */
+  private final AtomicInteger probePort = new AtomicInteger(-1);
+
   @Test
   void theAnswerGivenDuringCloseArrivesWholeDespiteAnUnreadNextRequest() throws Exception {
     CountDownLatch received = new CountDownLatch(1);
+    CountDownLatch probeWaiting = new CountDownLatch(1);
+    CountDownLatch drained = new CountDownLatch(1);
+    AtomicInteger readAfterTheAnswer = new AtomicInteger();
     IpcServer server =
         IpcServer.builder("tcp://127.0.0.1:0")
             .options(JDK)
             .messageHandler(
                 c -> {
+                  if (c.remoteEndpoint().port() == probePort.get()) {
+                    // The probe never sends: its receive returns end of stream once close()
+                    // drains the conversations, which is when the answer below must be given.
+                    probeWaiting.countDown();
+                    while (c.receive() != null) {
+                      // Nothing comes.
+                    }
+                    drained.countDown();
+                    return;
+                  }
                   c.receive();
                   received.countDown();
                   try {
-                    // Busy past close()'s 200 ms of settling: the drain comes meanwhile.
-                    Thread.sleep(500);
+                    if (!drained.await(20, TimeUnit.SECONDS)) {
+                      return; // The test fails on the answer missing.
+                    }
                   } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
+                    return;
                   }
                   c.send(ByteBuffer.allocate(ANSWER)); // well within the 5 s grace
                   while (c.receive() != null) {
-                    // The drain ends the conversation at the next boundary.
+                    readAfterTheAnswer.incrementAndGet();
                   }
                 })
             .start();
-    try (SocketChannel client = SocketChannel.open()) {
+    try (SocketChannel probe = SocketChannel.open();
+        SocketChannel client = SocketChannel.open()) {
+      probe.bind(new InetSocketAddress("127.0.0.1", 0));
+      probePort.set(((InetSocketAddress) probe.getLocalAddress()).getPort());
+      probe.connect(new InetSocketAddress("127.0.0.1", server.endpoint().port()));
+      assertTrue(probeWaiting.await(10, TimeUnit.SECONDS), "the probe's handler runs");
       // A peer that reads at its own pace: most of the answer waits in the server's send queue.
       client.setOption(StandardSocketOptions.SO_RCVBUF, 8192);
       client.connect(new InetSocketAddress("127.0.0.1", server.endpoint().port()));
@@ -78,6 +103,12 @@ class ServerCloseReplyTest {
       assertEquals(4 + ANSWER, got, "bytes of the answer");
       client.close(); // the end the server's lingering close waits for
       closing.get(20, TimeUnit.SECONDS);
+      // close() drains the two conversations one after the other: had this one's drain come after
+      // its answer (a scheduler's whim), the handler would have read the next request, and the
+      // close would have had nothing unread to reset for.
+      assumeTrue(
+          readAfterTheAnswer.get() == 0,
+          "the handler read the next request: the drain came after the answer, nothing was tested");
     } finally {
       server.close();
     }
