@@ -32,6 +32,7 @@ class ServerCloseReplyTest {
   private static final int ANSWER = 4 << 20;
 
   @Test
+  @SuppressWarnings("try") // Both channels are closed early on purpose: the lingering close waits.
   void theAnswerGivenDuringCloseArrivesWholeDespiteAnUnreadNextRequest() throws Exception {
     CountDownLatch received = new CountDownLatch(1);
     CountDownLatch probeWaiting = new CountDownLatch(1);
