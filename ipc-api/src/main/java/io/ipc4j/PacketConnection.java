@@ -15,8 +15,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * framing. Packets are received through a buffer one byte larger than the maximum, so that a packet
  * the kernel had to cut is recognised and reported, never handed on cut. A batch ({@link #sendAll})
  * is one packet per message under the send lock: the JDK has no {@code sendmmsg}.
+ *
+ * <p>That buffer is large (about 208 KiB by default), so an idle connection need not hold one:
+ * where its socket can ({@link PacketSocket#idleAfter}; junixsocket's, for a server's unnamed
+ * peers), it waits for a packet without a buffer ({@link PacketSocket#awaitPacket}), takes one from
+ * {@link PacketBuffers} when a packet is ready, keeps it while packets keep coming, and gives it
+ * back once none has come for {@value #IDLE_AFTER_MILLIS} ms. A busy connection makes one system
+ * call per packet, as before; one that waited that long makes a few more for its next packet.
  */
 final class PacketConnection implements MessageConnection, Drainable {
+  /** How long a connection waits for a packet before it gives back its receive buffer. */
+  static final int IDLE_AFTER_MILLIS = 250;
+
   private final PacketSocket socket;
   private final Endpoint local;
   private final int maxMessageSize;
@@ -24,7 +34,10 @@ final class PacketConnection implements MessageConnection, Drainable {
   private final ReentrantLock sendLock = new ReentrantLock();
   private final ReentrantLock receiveLock = new ReentrantLock();
   private final AtomicBoolean closed = new AtomicBoolean();
+
+  /** The receive buffer, under receiveLock: null while the connection waits idle. */
   private ByteBuffer in;
+
   private volatile boolean draining;
   private volatile boolean idle;
 
@@ -34,6 +47,7 @@ final class PacketConnection implements MessageConnection, Drainable {
     this.maxMessageSize =
         Math.min(options.get(StandardIpcOptions.MAX_MESSAGE_SIZE), socket.maxPacketSize());
     this.guard = Guard.of(this, "connection", socket::remoteEndpoint, options);
+    socket.idleAfter(IDLE_AFTER_MILLIS);
   }
 
   @Override
@@ -108,7 +122,7 @@ final class PacketConnection implements MessageConnection, Drainable {
       message.put(in);
       return message.flip();
     } finally {
-      receiveLock.unlock();
+      unlockReceive();
     }
   }
 
@@ -126,7 +140,7 @@ final class PacketConnection implements MessageConnection, Drainable {
       dst.put(in);
       return n;
     } finally {
-      receiveLock.unlock();
+      unlockReceive();
     }
   }
 
@@ -135,17 +149,24 @@ final class PacketConnection implements MessageConnection, Drainable {
     if (closed.get() || !socket.isOpen()) {
       throw new ClosedChannelException();
     }
-    if (in == null) {
-      in = ByteBuffer.allocateDirect(maxMessageSize + 1);
-    }
-    in.clear();
     idle = true;
     try {
       if (draining) {
         return -1;
       }
       guard.armRead();
-      int n = socket.receive(in);
+      int n;
+      do {
+        if (in == null) {
+          socket.awaitPacket();
+          in = PacketBuffers.take(maxMessageSize + 1);
+        }
+        n = socket.receive(in.clear());
+        if (n == PacketSocket.IDLE) {
+          PacketBuffers.give(in);
+          in = null;
+        }
+      } while (n == PacketSocket.IDLE);
       if (n < 0) {
         return -1;
       }
@@ -159,6 +180,25 @@ final class PacketConnection implements MessageConnection, Drainable {
     } finally {
       guard.disarmRead();
       idle = false;
+    }
+  }
+
+  /** Releases receiveLock, giving back the receive buffer first if this connection was closed. */
+  private void unlockReceive() {
+    try {
+      if (closed.get()) {
+        releaseBuffer();
+      }
+    } finally {
+      receiveLock.unlock();
+    }
+  }
+
+  /** Gives back the receive buffer; the caller holds receiveLock. */
+  private void releaseBuffer() {
+    if (in != null) {
+      PacketBuffers.give(in);
+      in = null;
     }
   }
 
@@ -214,6 +254,10 @@ final class PacketConnection implements MessageConnection, Drainable {
     if (closed.compareAndSet(false, true)) {
       guard.release();
       socket.close();
+      // A receive under way gives the buffer back when it ends (unlockReceive).
+      if (receiveLock.tryLock()) {
+        unlockReceive();
+      }
     }
   }
 

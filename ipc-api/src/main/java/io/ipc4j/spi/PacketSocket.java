@@ -33,6 +33,29 @@ public interface PacketSocket extends Channel {
    */
   int receive(ByteBuffer dst) throws IOException;
 
+  /**
+   * What {@link #receive} returns, on a socket {@linkplain #idleAfter asked to}, when no packet
+   * came within that time: the caller may let go of its buffer and {@link #awaitPacket} without
+   * one.
+   */
+  int IDLE = -2;
+
+  /**
+   * Asks {@link #receive} to return {@link #IDLE} instead of waiting longer than {@code millis} for
+   * a packet, from the next {@link #awaitPacket} on. Best effort: a socket that cannot (the
+   * default) keeps waiting, and one that cannot tell the end of the stream from its timeout may
+   * return {@code IDLE} at the end, which the {@code awaitPacket} and {@code receive} that follow
+   * report. Called once, before the first receive.
+   */
+  default void idleAfter(int millis) {}
+
+  /**
+   * Waits, holding no buffer, until {@link #receive} would not block: a packet is queued, or the
+   * peer has closed, or the input was shut down, or the socket failed (the receive that follows
+   * reports which). The default returns at once. Called by the thread that receives.
+   */
+  default void awaitPacket() throws IOException {}
+
   /** Shuts down the input side: a blocked or later {@link #receive} returns -1. */
   void shutdownInput() throws IOException;
 

@@ -6,7 +6,9 @@ import io.ipc4j.spi.DescriptorChannel;
 import io.ipc4j.spi.PacketSocket;
 import java.io.FileDescriptor;
 import java.io.IOException;
+import java.net.DatagramPacket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedByInterruptException;
@@ -38,6 +40,17 @@ import org.newsclub.net.unix.SocketClosedException;
  *
  * <p>{@link #maxPacketSize()} is what Linux accepts in one SOCK_SEQPACKET send: SO_SNDBUF less 32
  * bytes (more is refused with EMSGSIZE), measured on this socket when it was opened.
+ *
+ * <p><b>Idle receives.</b> {@link #awaitPacket} peeks at one byte (MSG_PEEK), which needs no
+ * receive buffer. After it, receives wait at most the {@linkplain #idleAfter idle time}:
+ * junixsocket sets it as SO_RCVTIMEO, and also as SO_SNDTIMEO, so {@link #send} tries again when
+ * that passes. junixsocket reports a receive that timed out as the end of the stream; a receive
+ * that ends after half the idle time or more is reported as {@link #IDLE}, and the peek that
+ * follows tells whether it was the end. Only a socket whose peer is unnamed (an accepted client
+ * that did not bind, the common case for a server) peeks: junixsocket decodes the sender's address
+ * with every peek, which for a named peer costs tens of microseconds and some 100 KB of garbage
+ * (its address cache never hits; see the README), and a peek at a packet that carries descriptors
+ * would take a copy of them. Other sockets wait for packets with the caller's buffer, as before.
  */
 final class JunixsocketPacketSocket implements PacketSocket, DescriptorChannel {
   /** How much less than SO_SNDBUF one packet or datagram may be on Linux (af_unix.c). */
@@ -56,6 +69,11 @@ final class JunixsocketPacketSocket implements PacketSocket, DescriptorChannel {
   private volatile boolean outputShutdown;
   private volatile boolean ended;
   private volatile Optional<PeerCredentials> credentials;
+
+  /** The receiving thread's: the idle time in ms (0: wait for ever), and whether it is armed. */
+  private int idleMillis;
+
+  private boolean idleArmed;
 
   /**
    * {@code receiveDescriptors}: whether it receives file descriptors ({@link PassedDescriptors}).
@@ -110,7 +128,12 @@ final class JunixsocketPacketSocket implements PacketSocket, DescriptorChannel {
     sendLock.lock();
     try {
       descriptors.beforeWrite();
-      channel.write(src);
+      // 0: nothing went within the idle time, armed as SO_SNDTIMEO too (class comment).
+      while (channel.write(src) == 0) {
+        if (closed.get() || outputShutdown) {
+          throw new AsynchronousCloseException();
+        }
+      }
     } catch (IOException e) {
       throw translate(e, true);
     } finally {
@@ -136,6 +159,8 @@ final class JunixsocketPacketSocket implements PacketSocket, DescriptorChannel {
       return -1;
     }
     int start = dst.position();
+    boolean timed = idleArmed;
+    long began = timed ? System.nanoTime() : 0;
     int n;
     try {
       n = channel.read(dst);
@@ -149,13 +174,52 @@ final class JunixsocketPacketSocket implements PacketSocket, DescriptorChannel {
       throw new AsynchronousCloseException();
     }
     if (n <= 0) {
-      // An empty packet, or the end: the same to junixsocket, and the end here (class comment).
       dst.position(start);
+      if (timed && System.nanoTime() - began >= idleMillis * 500_000L) {
+        return IDLE; // Perhaps only the idle time: awaitPacket finds out (class comment).
+      }
+      // An empty packet, or the end: the same to junixsocket, and the end here (class comment).
       ended = true;
       return -1;
     }
     descriptors.afterRead();
     return n;
+  }
+
+  @Override
+  public void idleAfter(int millis) {
+    if (millis < 0) {
+      throw new IllegalArgumentException("idle time " + millis + " ms (expected: 0 or more)");
+    }
+    idleMillis = remote.isUnnamed() && !descriptors.receiving() ? millis : 0;
+  }
+
+  @Override
+  public void awaitPacket() throws IOException {
+    if (idleMillis == 0 || inputShutdown || ended || closed.get()) {
+      return; // The receive that follows blocks, or returns at once.
+    }
+    try {
+      if (idleArmed) {
+        socket.setSoTimeout(0);
+        idleArmed = false;
+      }
+      socket.peek(new DatagramPacket(new byte[1], 1));
+    } catch (SocketTimeoutException e) {
+      // junixsocket's word for a peek at the end, at an empty packet or at shut input: the receive
+      // that follows reports it.
+    } catch (IOException e) {
+      throw translate(e, true);
+    }
+    if (closed.get()) {
+      throw new AsynchronousCloseException();
+    }
+    try {
+      socket.setSoTimeout(idleMillis);
+      idleArmed = true;
+    } catch (IOException e) {
+      throw translate(e, true);
+    }
   }
 
   @Override
