@@ -183,22 +183,28 @@ final class PacketConnection implements MessageConnection, Drainable {
     }
   }
 
-  /** Releases receiveLock, giving back the receive buffer first if this connection was closed. */
+  /** Releases receiveLock, then gives back the receive buffer if this connection was closed. */
   private void unlockReceive() {
-    try {
-      if (closed.get()) {
-        releaseBuffer();
-      }
-    } finally {
-      receiveLock.unlock();
+    receiveLock.unlock();
+    if (closed.get()) {
+      releaseBuffer();
     }
   }
 
-  /** Gives back the receive buffer; the caller holds receiveLock. */
+  /**
+   * Gives back the receive buffer unless a receive holds it: closing calls this, and so does every
+   * receive that ends on a closed connection, so one of them gives it back.
+   */
   private void releaseBuffer() {
-    if (in != null) {
-      PacketBuffers.give(in);
-      in = null;
+    if (receiveLock.tryLock()) {
+      try {
+        if (in != null) {
+          PacketBuffers.give(in);
+          in = null;
+        }
+      } finally {
+        receiveLock.unlock();
+      }
     }
   }
 
@@ -252,11 +258,11 @@ final class PacketConnection implements MessageConnection, Drainable {
   @Override
   public void close() throws IOException {
     if (closed.compareAndSet(false, true)) {
-      guard.release();
-      socket.close();
-      // A receive under way gives the buffer back when it ends (unlockReceive).
-      if (receiveLock.tryLock()) {
-        unlockReceive();
+      try {
+        guard.release();
+        socket.close();
+      } finally {
+        releaseBuffer(); // Or the receive under way does, when it ends.
       }
     }
   }

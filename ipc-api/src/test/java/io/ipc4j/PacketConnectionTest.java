@@ -4,14 +4,21 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipc4j.spi.PacketSocket;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -41,8 +48,7 @@ class PacketConnectionTest {
     assertEquals(ByteBuffer.wrap(bytes("b")), c.receive());
     assertEquals(
         List.of("receive", "await", "receive"), socket.takeCalls(), "idle: waits without it");
-    assertSame(first, socket.buffers.get(1), "gave it back when idle");
-    assertSame(first, socket.buffers.get(2), "and took it again for the next packet");
+    assertSame(first, socket.buffers.get(2), "gave it back when idle, took it again after");
 
     assertEquals(ByteBuffer.wrap(bytes("c")), c.receive());
     assertEquals(List.of("receive"), socket.takeCalls(), "a busy connection just receives");
@@ -54,7 +60,7 @@ class PacketConnectionTest {
   }
 
   @Test
-  void aConnectionClosedWhileIdleHoldsNoBuffer() throws Exception {
+  void aConnectionThatIdledBetweenPacketsUsesOneBufferInAll() throws Exception {
     int max = 23_452;
     ScriptedSocket socket = new ScriptedSocket("a", PacketSocket.IDLE, -1);
     PacketConnection c = connection(socket, max);
@@ -63,6 +69,48 @@ class PacketConnectionTest {
     assertEquals(0, PacketBuffers.kept(max + 1), "took the one it gave back again");
     c.close();
     assertEquals(1, PacketBuffers.kept(max + 1), "one buffer in all");
+  }
+
+  /** Closed while a receive holds the buffer: that receive gives it back when it ends. */
+  @Test
+  void aReceiveUnderWayWhenClosedGivesTheBufferBack() throws Exception {
+    int max = 23_453;
+    CountDownLatch receiving = new CountDownLatch(1);
+    CountDownLatch closed = new CountDownLatch(1);
+    ScriptedSocket socket =
+        new ScriptedSocket(
+            "a",
+            (Supplier<Integer>)
+                () -> {
+                  receiving.countDown();
+                  awaitQuietly(closed);
+                  return -1;
+                });
+    PacketConnection c = connection(socket, max);
+    assertEquals(ByteBuffer.wrap(bytes("a")), c.receive());
+    CompletableFuture<ByteBuffer> receive =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return c.receive();
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
+    assertTrue(receiving.await(5, TimeUnit.SECONDS));
+    c.close();
+    assertEquals(0, PacketBuffers.kept(max + 1), "the receive still holds it");
+    closed.countDown();
+    assertNull(receive.get(5, TimeUnit.SECONDS));
+    assertEquals(1, PacketBuffers.kept(max + 1), "given back by the receive");
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static PacketConnection connection(PacketSocket socket, int max) {
@@ -75,8 +123,9 @@ class PacketConnectionTest {
   }
 
   /**
-   * Receives what its script says: a packet (a string), or a return value ({@code IDLE}, -1); and
-   * records its calls and the buffers it was handed.
+   * Receives what its script says: a packet (a string), or a return value ({@code IDLE}, -1), or
+   * what a supplier of either gives when called; and records its calls and the buffers it was
+   * handed.
    */
   private static final class ScriptedSocket implements PacketSocket {
     private final Deque<Object> script;
@@ -110,6 +159,9 @@ class PacketConnectionTest {
       calls.add("receive");
       buffers.add(dst);
       Object next = script.remove();
+      if (next instanceof Supplier) {
+        next = ((Supplier<?>) next).get();
+      }
       if (next instanceof Integer) {
         return (Integer) next;
       }

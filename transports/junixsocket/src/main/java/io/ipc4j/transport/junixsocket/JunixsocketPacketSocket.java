@@ -13,8 +13,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.IllegalBlockingModeException;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import org.newsclub.net.unix.AFUNIXDatagramChannel;
@@ -44,13 +46,18 @@ import org.newsclub.net.unix.SocketClosedException;
  * <p><b>Idle receives.</b> {@link #awaitPacket} peeks at one byte (MSG_PEEK), which needs no
  * receive buffer. After it, receives wait at most the {@linkplain #idleAfter idle time}:
  * junixsocket sets it as SO_RCVTIMEO, and also as SO_SNDTIMEO, so {@link #send} tries again when
- * that passes. junixsocket reports a receive that timed out as the end of the stream; a receive
- * that ends after half the idle time or more is reported as {@link #IDLE}, and the peek that
- * follows tells whether it was the end. Only a socket whose peer is unnamed (an accepted client
- * that did not bind, the common case for a server) peeks: junixsocket decodes the sender's address
- * with every peek, which for a named peer costs tens of microseconds and some 100 KB of garbage
- * (its address cache never hits; see the README), and a peek at a packet that carries descriptors
- * would take a copy of them. Other sockets wait for packets with the caller's buffer, as before.
+ * that passes, with the same descriptors (junixsocket lets go of them before its system call).
+ * junixsocket reports a receive that timed out as it reports the end of the stream and an empty
+ * packet; one that ends no earlier than the idle time less the timer's slack is reported as {@link
+ * #IDLE}, and the peek that follows tells whether it was the end. An empty packet that arrives in
+ * those last 20 ms is therefore taken for a timeout and skipped, not taken for the end: ipc4j never
+ * sends one.
+ *
+ * <p>Only a socket whose peer is unnamed (an accepted client that did not bind, the common case for
+ * a server) idles so. junixsocket decodes the sender's address with every peek, which for a named
+ * peer costs tens of microseconds and some 100 KB of garbage (its address cache never hits; see the
+ * README); and a peek at a packet that carries descriptors would take a copy of them. Other sockets
+ * wait for packets with the caller's buffer, as before.
  */
 final class JunixsocketPacketSocket implements PacketSocket, DescriptorChannel {
   /** How much less than SO_SNDBUF one packet or datagram may be on Linux (af_unix.c). */
@@ -70,8 +77,16 @@ final class JunixsocketPacketSocket implements PacketSocket, DescriptorChannel {
   private volatile boolean ended;
   private volatile Optional<PeerCredentials> credentials;
 
+  /**
+   * How much earlier than asked the kernel may end a wait under SO_RCVTIMEO: it counts in jiffies
+   * (10 ms at the coarsest, HZ=100), and the first one may have begun already.
+   */
+  private static final int TIMER_SLACK_MILLIS = 20;
+
   /** The receiving thread's: the idle time in ms (0: wait for ever), and whether it is armed. */
   private int idleMillis;
+
+  private long idleNanos; // What a receive must have waited to be taken for timed out.
 
   private boolean idleArmed;
 
@@ -127,12 +142,16 @@ final class JunixsocketPacketSocket implements PacketSocket, DescriptorChannel {
     }
     sendLock.lock();
     try {
-      descriptors.beforeWrite();
+      FileDescriptor[] fds = descriptors.beforeWrite();
       // 0: nothing went within the idle time, armed as SO_SNDTIMEO too (class comment).
       while (channel.write(src) == 0) {
         if (closed.get() || outputShutdown) {
           throw new AsynchronousCloseException();
         }
+        if (!channel.isBlocking()) {
+          throw new IllegalBlockingModeException(); // Made so through unwrap: would spin here.
+        }
+        descriptors.beforeRetry(fds);
       }
     } catch (IOException e) {
       throw translate(e, true);
@@ -175,7 +194,7 @@ final class JunixsocketPacketSocket implements PacketSocket, DescriptorChannel {
     }
     if (n <= 0) {
       dst.position(start);
-      if (timed && System.nanoTime() - began >= idleMillis * 500_000L) {
+      if (timed && System.nanoTime() - began >= idleNanos) {
         return IDLE; // Perhaps only the idle time: awaitPacket finds out (class comment).
       }
       // An empty packet, or the end: the same to junixsocket, and the end here (class comment).
@@ -192,6 +211,8 @@ final class JunixsocketPacketSocket implements PacketSocket, DescriptorChannel {
       throw new IllegalArgumentException("idle time " + millis + " ms (expected: 0 or more)");
     }
     idleMillis = remote.isUnnamed() && !descriptors.receiving() ? millis : 0;
+    idleNanos =
+        TimeUnit.MILLISECONDS.toNanos(Math.max(idleMillis - TIMER_SLACK_MILLIS, idleMillis / 2));
   }
 
   @Override
@@ -207,7 +228,11 @@ final class JunixsocketPacketSocket implements PacketSocket, DescriptorChannel {
       socket.peek(new DatagramPacket(new byte[1], 1));
     } catch (SocketTimeoutException e) {
       // junixsocket's word for a peek at the end, at an empty packet or at shut input: the receive
-      // that follows reports it.
+      // that follows, untimed, reports it.
+      if (closed.get()) {
+        throw new AsynchronousCloseException();
+      }
+      return;
     } catch (IOException e) {
       throw translate(e, true);
     }

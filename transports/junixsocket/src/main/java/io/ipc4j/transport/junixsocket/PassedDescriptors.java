@@ -97,9 +97,19 @@ final class PassedDescriptors {
     outbound.set(copy.length == 0 ? null : copy);
   }
 
-  /** Hands the attached descriptors, if any, to the channel for the write about to be made. */
-  void beforeWrite() throws IOException {
+  /**
+   * Hands the attached descriptors, if any, to the channel for the write about to be made, and
+   * returns them (null if none), so that a write that sent nothing can hand them again with {@link
+   * #beforeRetry}: junixsocket lets go of them before its system call.
+   */
+  FileDescriptor[] beforeWrite() throws IOException {
     FileDescriptor[] fds = outbound.getAndSet(null);
+    beforeRetry(fds);
+    return fds;
+  }
+
+  /** Hands {@code fds} from {@link #beforeWrite} (null: none) to the channel again. */
+  void beforeRetry(FileDescriptor[] fds) throws IOException {
     if (fds != null) {
       channel.setOutboundFileDescriptors(fds);
     }

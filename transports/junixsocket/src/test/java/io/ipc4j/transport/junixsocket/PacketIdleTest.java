@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.ipc4j.DescriptorPassing;
 import io.ipc4j.Endpoint;
 import io.ipc4j.Ipc;
 import io.ipc4j.IpcOptions;
@@ -19,9 +20,13 @@ import io.ipc4j.MessageConnection;
 import io.ipc4j.MessageHandler;
 import io.ipc4j.MessageTooLargeException;
 import io.ipc4j.StandardIpcOptions;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -273,17 +278,32 @@ class PacketIdleTest {
    */
   @Test
   void aSendBlockedLongerThanTheIdleTimeIsNotLost() throws Exception {
-    int count = 24;
+    sendToAPeerThatDoesNotRead(false);
+  }
+
+  /** The same with a descriptor on each message: junixsocket lets go of them before each try. */
+  @Test
+  void aSendBlockedLongerThanTheIdleTimeKeepsItsDescriptors() throws Exception {
+    sendToAPeerThatDoesNotRead(true);
+  }
+
+  private void sendToAPeerThatDoesNotRead(boolean withDescriptor) throws Exception {
+    int count = 64; // 512 KiB: more than the socket buffers hold.
     int size = 8_192;
     AtomicInteger sent = new AtomicInteger();
-    try (Listener<MessageConnection> listener = Ipc.listenMessages(newEndpoint(), OPTIONS);
+    Path file = Files.createTempFile("ipc4j-idle-", ".txt");
+    try (FileInputStream passed = new FileInputStream(file.toFile());
+        Listener<MessageConnection> listener = Ipc.listenMessages(newEndpoint(), OPTIONS);
         MessageConnection client =
             Ipc.connectMessages(
                 listener.endpoint(),
-                OPTIONS.with(StandardIpcOptions.READ_TIMEOUT, Duration.ofSeconds(5)));
+                OPTIONS
+                    .with(StandardIpcOptions.READ_TIMEOUT, Duration.ofSeconds(5))
+                    .with(StandardIpcOptions.RECEIVE_DESCRIPTORS, true));
         MessageConnection server = listener.accept()) {
       client.send(ByteBuffer.wrap(new byte[] {1}));
       assertEquals(ByteBuffer.wrap(new byte[] {1}), server.receive()); // Arms the idle time.
+      DescriptorPassing serverFds = server.unwrap(DescriptorPassing.class).orElseThrow();
       CompletableFuture<Void> sending =
           CompletableFuture.runAsync(
               () -> {
@@ -291,15 +311,18 @@ class PacketIdleTest {
                   for (int i = 0; i < count; i++) {
                     ByteBuffer m = ByteBuffer.allocate(size);
                     m.putInt(0, i);
-                    server.send(m);
+                    if (withDescriptor) {
+                      serverFds.send(m, passed.getFD());
+                    } else {
+                      server.send(m);
+                    }
                     sent.incrementAndGet();
                   }
                 } catch (Exception e) {
                   throw new IllegalStateException(e);
                 }
               });
-      // Until the sender has been stuck on one send for longer than the idle time (1 s, against 250
-      // ms), or is done.
+      // Until the sender has been stuck on one send for 1 s (the idle time is 250 ms).
       long stuckFor = TimeUnit.MILLISECONDS.toNanos(1_000);
       long[] since = {System.nanoTime(), sent.get()};
       awaitCondition(
@@ -311,13 +334,22 @@ class PacketIdleTest {
             }
             return sending.isDone() || System.nanoTime() - since[0] > stuckFor;
           });
+      assertFalse(sending.isDone(), "the sender blocked, at message " + sent.get());
+      DescriptorPassing clientFds = client.unwrap(DescriptorPassing.class).orElseThrow();
       for (int i = 0; i < count; i++) {
         ByteBuffer m = client.receive();
         assertNotNull(m, "message " + i);
         assertEquals(size, m.remaining(), "message " + i + "'s size");
         assertEquals(i, m.getInt(0), "the messages in order");
+        List<FileDescriptor> fds = clientFds.receivedDescriptors();
+        assertEquals(withDescriptor ? 1 : 0, fds.size(), "descriptors with message " + i);
+        for (FileDescriptor fd : fds) {
+          new FileInputStream(fd).close();
+        }
       }
       sending.get(10, TimeUnit.SECONDS);
+    } finally {
+      Files.delete(file);
     }
   }
 
