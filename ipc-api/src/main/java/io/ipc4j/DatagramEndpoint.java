@@ -19,7 +19,9 @@ import java.util.Optional;
  *
  * <p>A datagram is never cut silently: one larger than the receiver's buffer is discarded and
  * reported with {@link MessageTooLargeException}. Thread-safe; {@link #close()} is idempotent and
- * unblocks a blocked receive. Receives obey {@link StandardIpcOptions#READ_TIMEOUT}.
+ * unblocks a blocked receive. Receives obey {@link StandardIpcOptions#READ_TIMEOUT}, and sends
+ * {@link StandardIpcOptions#WRITE_TIMEOUT} (a {@code unixgram} send waits while the receiver's
+ * queue is full); either, when it passes, closes the endpoint.
  */
 public interface DatagramEndpoint extends Closeable {
   /** The endpoint this side is bound to (port 0 resolved). */

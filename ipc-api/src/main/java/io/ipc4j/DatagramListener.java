@@ -404,6 +404,18 @@ final class DatagramListener implements ServedListener<MessageConnection> {
       boolean interrupted = Thread.interrupted();
       try {
         socket.send(message, remote);
+      } catch (SocketTimeoutException e) {
+        // The transport's own write timeout (unixgram: this peer's queue stayed full): this
+        // conversation ends, as a connection does, and the socket goes on serving the others.
+        close();
+        SocketTimeoutException timeout =
+            new SocketTimeoutException(
+                "write timed out after "
+                    + Guard.format(options.get(StandardIpcOptions.WRITE_TIMEOUT))
+                    + " (writeTimeout), connection closed: "
+                    + remote);
+        timeout.initCause(e);
+        throw timeout;
       } finally {
         if (interrupted) {
           Thread.currentThread().interrupt();

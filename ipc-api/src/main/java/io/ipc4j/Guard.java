@@ -67,6 +67,11 @@ final class Guard implements Watchdog.Guarded {
     return readTimeout != 0;
   }
 
+  /** Whether writes have a deadline: one at a time, since there is one slot for it. */
+  boolean guardsWrites() {
+    return writeTimeout != 0;
+  }
+
   void armRead() {
     if (readTimeout != 0) {
       readDeadline = Watchdog.deadline(readTimeout);
@@ -104,24 +109,39 @@ final class Guard implements Watchdog.Guarded {
     long w = writeDeadline;
     int which = r != 0 && now - r >= 0 ? READ : w != 0 && now - w >= 0 ? WRITE : 0;
     if (which != 0 && expired.compareAndSet(0, which)) {
-      try {
-        target.close();
-      } catch (IOException ignored) {
-        // The blocked call reports the timeout; a failure to close adds nothing to it.
-      }
+      closeTarget();
+    }
+  }
+
+  private void closeTarget() {
+    try {
+      target.close();
+    } catch (IOException ignored) {
+      // The blocked call reports the timeout; a failure to close adds nothing to it.
     }
   }
 
   /**
-   * Turns the failure of the call the watchdog ended into the timeout it was. The timeout is
-   * reported once, to that call ({@code op} is {@link #READ} or {@link #WRITE}, or 0 for calls that
-   * cannot time out); later calls see the connection closed.
+   * Turns the failure of a call that timed out into the timeout it was. The timeout is reported
+   * once, to that call ({@code op} is {@link #READ} or {@link #WRITE}, or 0 for calls that cannot
+   * time out); later calls see the connection closed. A call times out when the watchdog closes the
+   * target under it ({@link ClosedChannelException}), or when the transport enforces the timeout
+   * itself ({@link SocketTimeoutException}: a {@code unixgram} send, which no close wakes), and
+   * then the target is closed here, as the watchdog would have.
    */
   IOException translate(IOException e, int op) {
-    if (op == 0 || !(e instanceof ClosedChannelException) || !expired.compareAndSet(op, -op)) {
+    boolean read = op == READ;
+    boolean timedOut =
+        e instanceof SocketTimeoutException && op != 0 && (read ? readTimeout : writeTimeout) != 0;
+    if (op == 0 || !(e instanceof ClosedChannelException || timedOut)) {
       return e;
     }
-    boolean read = op == READ;
+    if (!expired.compareAndSet(op, -op)) {
+      if (!timedOut || !expired.compareAndSet(0, -op)) {
+        return e;
+      }
+      closeTarget();
+    }
     SocketTimeoutException timeout =
         new SocketTimeoutException(
             (read ? "read" : "write")

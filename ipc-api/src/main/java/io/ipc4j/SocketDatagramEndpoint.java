@@ -19,6 +19,14 @@ final class SocketDatagramEndpoint implements DatagramEndpoint {
   private final int maxMessageSize;
   private final Guard guard;
   private final ReentrantLock receiveLock = new ReentrantLock();
+
+  /**
+   * Taken by each send while there is a write timeout: the guard has one slot for the write
+   * deadline, and a send that ended while another was blocked would clear that one's deadline, so
+   * that it could block for ever. Null without a write timeout, where sends run side by side.
+   */
+  private final ReentrantLock sendLock;
+
   private final AtomicBoolean closed = new AtomicBoolean();
   private ByteBuffer in;
 
@@ -27,6 +35,7 @@ final class SocketDatagramEndpoint implements DatagramEndpoint {
     this.maxMessageSize =
         Math.min(options.get(StandardIpcOptions.MAX_MESSAGE_SIZE), socket.maxDatagramSize());
     this.guard = Guard.of(this, "endpoint", socket::localEndpoint, options);
+    this.sendLock = guard.guardsWrites() ? new ReentrantLock() : null;
   }
 
   @Override
@@ -59,6 +68,22 @@ final class SocketDatagramEndpoint implements DatagramEndpoint {
         message.remaining(),
         maxMessageSize,
         target != null ? target : socket.remoteEndpoint().orElse(socket.localEndpoint()));
+    if (sendLock == null) {
+      guardedSend(target, message);
+      return;
+    }
+    sendLock.lock();
+    try {
+      guardedSend(target, message);
+    } finally {
+      sendLock.unlock();
+    }
+  }
+
+  private void guardedSend(Endpoint target, ByteBuffer message) throws IOException {
+    if (closed.get()) { // by a timeout of the send this one waited for
+      throw new ClosedChannelException();
+    }
     guard.armWrite();
     try {
       socket.send(message, target);

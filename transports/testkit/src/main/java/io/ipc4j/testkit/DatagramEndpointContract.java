@@ -289,6 +289,82 @@ public abstract class DatagramEndpointContract extends TransportContract {
     assertClosedChannel("receive() after the timeout", b::receive);
   }
 
+  /**
+   * A send blocked on a receiver that does not read ends at the write timeout, which closes the
+   * endpoint, even while another thread sends to a receiver with room: that one must not take away
+   * the blocked one's deadline. Only on {@code unixgram}, where a send waits while the receiver's
+   * queue is full ({@code udp} drops the datagram instead), and where closing the socket does not
+   * wake the send.
+   */
+  @Test
+  void writeTimeoutEndsASendBlockedWhileAnotherSends() throws Exception {
+    DatagramEndpoint sender =
+        bind(options().with(StandardIpcOptions.WRITE_TIMEOUT, Duration.ofMillis(300)));
+    assumeTrue(
+        sender.localEndpoint().isUnix(),
+        "only a unixgram send waits for a receiver that does not read");
+    Endpoint deaf = bind().localEndpoint();
+    DatagramEndpoint listening = bind();
+    Call<Void> flood =
+        start(
+            "send to a receiver that does not read",
+            () -> {
+              for (; ; ) {
+                sender.send(deaf, ascii("x"));
+              }
+            });
+    assertTrue(flood.awaitBlocked(STEP), "sends should block once the receiver's queue is full");
+    long start = System.nanoTime();
+    Call<Void> other =
+        start(
+            "send to a receiver with room",
+            () -> {
+              sender.send(listening.localEndpoint(), ascii("y"));
+              return null;
+            });
+    Throwable timeout = flood.failure(STEP);
+    assertInstanceOf(SocketTimeoutException.class, timeout, "the blocked send timed out");
+    assertEquals(
+        "write timed out after 300 ms (writeTimeout), endpoint closed: " + sender.localEndpoint(),
+        timeout.getMessage());
+    assertTrue(
+        System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(1000),
+        "the blocked send kept its own deadline");
+    // The other send waited for the blocked one, whose timeout closed the endpoint; the timeout is
+    // reported once, to the send that timed out.
+    assertInstanceOf(ClosedChannelException.class, other.failure(STEP));
+    assertFalse(sender.isOpen(), "a timeout closes the endpoint");
+  }
+
+  /**
+   * A write timeout does not time receives out: on {@code unixgram} the kernel's send timeout,
+   * which enforces it, times receives out too, and they must wait on, on a bound endpoint and on a
+   * connection alike.
+   */
+  @Test
+  void writeTimeoutLeavesReceivesWaiting() throws Exception {
+    IpcOptions writeTimeout =
+        options().with(StandardIpcOptions.WRITE_TIMEOUT, Duration.ofMillis(50));
+    DatagramEndpoint server = bind(writeTimeout);
+    MessageConnection client =
+        closeAfter(Ipc.connectMessages(server.localEndpoint(), writeTimeout));
+    Call<Datagram> serverReceive = start("receive on the endpoint", server::receive);
+    Call<ByteBuffer> clientReceive = start("receive on the connection", client::receive);
+    long start = System.nanoTime();
+    // What is under test is time passing: several of the kernel's receive timeouts.
+    awaitCondition(
+        STEP,
+        "four write timeouts to pass",
+        () -> System.nanoTime() - start > TimeUnit.MILLISECONDS.toNanos(200));
+    assertFalse(serverReceive.future().isDone(), "the endpoint's receive waits on");
+    assertFalse(clientReceive.future().isDone(), "the connection's receive waits on");
+    client.send(ascii("ping"));
+    Datagram ping = serverReceive.get(STEP);
+    assertEquals("ping", text(ping.payload()));
+    server.send(ping.sender(), ascii("pong"));
+    assertEquals("pong", text(clientReceive.get(STEP)));
+  }
+
   @Test
   void closingFromAnotherThreadUnblocksReceive() throws Exception {
     DatagramEndpoint b = bind();

@@ -7,6 +7,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.PortUnreachableException;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedByInterruptException;
@@ -22,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
@@ -63,6 +65,14 @@ import org.slf4j.LoggerFactory;
  *       and drops the sender of an empty datagram it receives: {@link #send} refuses an empty
  *       buffer, and an empty datagram is reported as coming from the connected peer, or else from
  *       the unnamed endpoint {@code unixgram:}.
+ *   <li>A send waits while the receiver's queue is full (net.unix.max_dgram_qlen datagrams), and
+ *       neither closing this socket nor shutting it down wakes it: only the kernel's send timeout
+ *       (SO_SNDTIMEO) bounds it. A socket with a send timeout therefore sets it with junixsocket's
+ *       {@code setSoTimeout}, which sets the receive timeout (SO_RCVTIMEO) too; a send that timed
+ *       out fails with {@link SocketTimeoutException} (or {@link AsynchronousCloseException} if the
+ *       socket was closed meanwhile), and a receive that timed out, which junixsocket reports
+ *       exactly like an empty datagram, waits again. So an empty datagram that arrives within 20 ms
+ *       of such a timeout is taken for it and dropped.
  * </ul>
  *
  * <p>{@link #maxDatagramSize()} is what Linux accepts in one send: SO_SNDBUF less 32 bytes (more is
@@ -93,6 +103,16 @@ final class JunixsocketDatagramSocket implements DatagramSocket {
   private final ReentrantLock sendLock = new ReentrantLock();
   private volatile AFUNIXDatagramChannel sender;
   private final Endpoint unnamed;
+
+  /** How long a send may wait for room at its receiver, in milliseconds; 0 for ever. */
+  private final int sendTimeoutMillis;
+
+  /**
+   * With a send timeout, how long a receive that got nothing must have waited to be taken for the
+   * receive timeout rather than an empty datagram: the timeout less 20 ms, the kernel's rounding to
+   * its clock tick, or half of it if that is longer.
+   */
+  private final long timedOutAfterNanos;
 
   /**
    * The addresses of recent targets, under sendLock: junixsocket builds each new address with some
@@ -131,16 +151,32 @@ final class JunixsocketDatagramSocket implements DatagramSocket {
    * @param local the endpoint to report as this side
    * @param remote the connected peer, or null
    * @param cleanup what to release before the channel is closed (a socket file), or null
+   * @param sendTimeoutMillis how long a send may wait for room at its receiver, 0 for ever
    */
   JunixsocketDatagramSocket(
-      AFUNIXDatagramChannel channel, Endpoint local, Endpoint remote, Closeable cleanup)
+      AFUNIXDatagramChannel channel,
+      Endpoint local,
+      Endpoint remote,
+      Closeable cleanup,
+      int sendTimeoutMillis)
       throws IOException {
+    if (sendTimeoutMillis < 0) {
+      throw new IllegalArgumentException(
+          "negative send timeout (expected: 0 or more ms): " + sendTimeoutMillis);
+    }
     this.channel = channel;
     this.local = local;
     this.remote = remote;
     this.cleanup = cleanup;
     this.maxDatagramSize = JunixsocketPacketSocket.maxSize(channel.socket());
     this.unnamed = Endpoint.parse(local.scheme() + ":");
+    this.sendTimeoutMillis = sendTimeoutMillis;
+    long timeout = TimeUnit.MILLISECONDS.toNanos(sendTimeoutMillis);
+    this.timedOutAfterNanos = Math.max(timeout - TimeUnit.MILLISECONDS.toNanos(20), timeout / 2);
+    if (sendTimeoutMillis > 0) {
+      // The duplicate that sends shares the socket, and so its timeouts.
+      channel.socket().setSoTimeout(sendTimeoutMillis);
+    }
   }
 
   @Override
@@ -190,22 +226,34 @@ final class JunixsocketDatagramSocket implements DatagramSocket {
     sendLock.lock();
     try {
       AFUNIXDatagramChannel out = null;
+      int sent;
       try {
         out = sender();
-        if (target == null) {
-          out.write(src);
-        } else {
-          out.send(src, addressOf(target));
-        }
+        sent = target == null ? out.write(src) : out.send(src, addressOf(target));
       } catch (IOException e) {
         if (out != null) {
           retire();
         }
         throw translate(e, to, true);
       }
+      if (sent == 0) {
+        // Nothing sent from a buffer that was not empty: the send timeout passed.
+        throw sendTimedOut(to);
+      }
     } finally {
       sendLock.unlock();
     }
+  }
+
+  private IOException sendTimedOut(Endpoint to) {
+    if (closed.get()) {
+      return new AsynchronousCloseException();
+    }
+    return new SocketTimeoutException(
+        "send timed out after "
+            + sendTimeoutMillis
+            + " ms, the receiver's queue staying full (it reads no more datagrams): "
+            + to);
   }
 
   /** The junixsocket address of a target, from {@link #targets}; under sendLock. */
@@ -256,10 +304,12 @@ final class JunixsocketDatagramSocket implements DatagramSocket {
     int start = dst.position();
     while (true) {
       AFUNIXSocketAddress from = null;
+      int read = 0;
+      long began = sendTimeoutMillis > 0 ? System.nanoTime() : 0;
       try {
         if (remote != null) {
           // No sender to learn: read, which unlike receive allocates nothing (see class comment).
-          channel.read(dst);
+          read = channel.read(dst);
         } else {
           from = channel.receive(dst);
         }
@@ -271,6 +321,12 @@ final class JunixsocketDatagramSocket implements DatagramSocket {
         // nothing received: report the close, as a JDK channel does.
         dst.position(start);
         throw new AsynchronousCloseException();
+      }
+      if (sendTimeoutMillis > 0
+          && dst.position() == start
+          && (remote != null ? read < 0 : from == null)
+          && System.nanoTime() - began >= timedOutAfterNanos) {
+        continue; // the receive timeout that the send timeout set passed (see class comment)
       }
       if (remote != null) {
         return remote; // the kernel takes datagrams from nobody else

@@ -424,7 +424,7 @@ public final class JunixsocketTransportProvider implements TransportProvider {
     try {
       if (local.isAbstract()) {
         bindAbstract(channel.socket(), local, UnixAddresses.of(local));
-        return new JunixsocketDatagramSocket(channel, local, null, null);
+        return new JunixsocketDatagramSocket(channel, local, null, null, sendTimeout(options));
       }
       Set<PosixFilePermission> permissions =
           options.get(StandardIpcOptions.SOCKET_FILE_PERMISSIONS);
@@ -454,7 +454,7 @@ public final class JunixsocketTransportProvider implements TransportProvider {
             }
           };
       try {
-        return new JunixsocketDatagramSocket(channel, local, null, cleanup);
+        return new JunixsocketDatagramSocket(channel, local, null, cleanup, sendTimeout(options));
       } catch (IOException | RuntimeException e) {
         releaseAfterFailure(cleanup, e);
         throw e;
@@ -512,7 +512,7 @@ public final class JunixsocketTransportProvider implements TransportProvider {
         failure.initCause(e);
         throw failure;
       }
-      return new JunixsocketDatagramSocket(channel, local, remote, cleanup);
+      return new JunixsocketDatagramSocket(channel, local, remote, cleanup, sendTimeout(options));
     } catch (IOException | RuntimeException e) {
       channel.close();
       if (cleanup != null) {
@@ -520,6 +520,15 @@ public final class JunixsocketTransportProvider implements TransportProvider {
       }
       throw e;
     }
+  }
+
+  /**
+   * How long a {@code unixgram} send may wait for room at its receiver, in milliseconds (0: for
+   * ever): {@link StandardIpcOptions#WRITE_TIMEOUT}, which the kernel enforces (see {@link
+   * JunixsocketDatagramSocket}).
+   */
+  private static int sendTimeout(IpcOptions options) {
+    return millis(options.get(StandardIpcOptions.WRITE_TIMEOUT));
   }
 
   /** A datagram channel bound to a fresh abstract name, retrying the unlikely name taken. */

@@ -13,12 +13,18 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.ipc4j.AddressInUseException;
 import io.ipc4j.Endpoint;
+import io.ipc4j.Ipc;
 import io.ipc4j.IpcOptions;
+import io.ipc4j.IpcServer;
+import io.ipc4j.MessageConnection;
+import io.ipc4j.PeerAuthorizer;
+import io.ipc4j.StandardIpcOptions;
 import io.ipc4j.spi.DatagramSocket;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.net.ConnectException;
 import java.net.PortUnreachableException;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
@@ -27,10 +33,13 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -160,6 +169,54 @@ class JunixsocketDatagramTest {
       assertEquals("still served", US_ASCII.decode(echo).toString());
     }
     assertEquals(1, server.connectionCount(), "only the named client became a connection");
+  }
+
+  /**
+   * A client that sends and never reads fills its queue with the server's answers, and the server's
+   * next send to it waits: with a write timeout that costs its own conversation only, where it
+   * would hold the socket every conversation sends through.
+   */
+  @Test
+  void serverWithAWriteTimeoutKeepsServingPastAClientThatDoesNotRead() throws Exception {
+    Endpoint endpoint = newAbstractEndpoint();
+    IpcOptions writeTimeout =
+        IpcOptions.DEFAULTS.with(StandardIpcOptions.WRITE_TIMEOUT, Duration.ofMillis(200));
+    CompletableFuture<Throwable> failure = new CompletableFuture<>();
+    CompletableFuture<Boolean> openAfter = new CompletableFuture<>();
+    fixture.closeAfter(
+        IpcServer.builder(endpoint)
+            .options(writeTimeout)
+            .authorizer(PeerAuthorizer.ANYONE)
+            .messageHandler(
+                c -> {
+                  try {
+                    for (ByteBuffer m; (m = c.receive()) != null; ) {
+                      c.send(m);
+                    }
+                  } catch (IOException e) {
+                    openAfter.complete(c.isOpen());
+                    failure.complete(e);
+                    throw e;
+                  }
+                })
+            .start());
+    try (AFUNIXDatagramChannel deaf = AFUNIXDatagramChannel.open()) {
+      deaf.bind(UnixAddresses.of(newAbstractEndpoint()));
+      for (int i = 0; i < 20; i++) { // twice net.unix.max_dgram_qlen
+        deaf.send(ascii("answer me " + i), UnixAddresses.of(endpoint));
+      }
+      try (MessageConnection client = Ipc.connectMessages(endpoint, IpcOptions.DEFAULTS)) {
+        client.send(ascii("still served"));
+        assertEquals("still served", US_ASCII.decode(client.receive()).toString());
+      }
+      Throwable timeout = failure.get(10, TimeUnit.SECONDS);
+      assertInstanceOf(SocketTimeoutException.class, timeout);
+      assertEquals(
+          "write timed out after 200 ms (writeTimeout), connection closed: "
+              + UnixAddresses.endpointOf("unixgram", deaf.getLocalAddress()),
+          timeout.getMessage());
+      assertFalse(openAfter.get(), "the conversation that timed out is closed");
+    }
   }
 
   @Test
