@@ -29,9 +29,9 @@ import picocli.CommandLine.Spec;
  * Calls {@code rpc-server}: {@code rpc-client ENDPOINT add 2 3} prints {@code 5}. With {@code
  * --batch} it reads one call per line from standard input ({@code METHOD [ARGS]}), sends each as
  * soon as it is read without waiting for earlier replies, and prints each reply as it arrives as
- * {@code #N RESULT} (N: the line's number), so that a quick call overtakes a slow one. A call the
- * server refuses is printed as {@code #N error: MESSAGE} (or, for a single call, on standard error)
- * and makes the exit code 1.
+ * {@code #N RESULT} (N: the number of the call's line, blank lines counted), so that a quick call
+ * overtakes a slow one. A call the server refuses is printed as {@code #N error: MESSAGE} (or, for
+ * a single call, on standard error) and makes the exit code 1.
  */
 @Command(
     name = "rpc-client",
@@ -103,9 +103,11 @@ final class RpcClient implements Callable<Integer> {
           try {
             BufferedReader in =
                 new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            long number = 0;
             for (String line; (line = in.readLine()) != null; ) {
+              number++; // blank lines too: a reply names the line of its call
               if (!line.isBlank()) {
-                send(c, Long.toString(sent.get() + 1), line.strip());
+                send(c, Long.toString(number), line.strip());
                 sent.incrementAndGet();
                 permits.release();
               }

@@ -50,11 +50,12 @@ class RpcTest {
   void batchKeepsCallsInFlightAndMatchesRepliesThatComeOutOfOrder() throws Exception {
     try (Sample server = Sample.start("rpc-server", "tcp://127.0.0.1:0");
         Sample client = Sample.start("rpc-client", server.awaitListening(), "--batch")) {
-      client.write("sleep 1000\necho x\nadd 40 2\nadd 1\n");
+      // Replies are numbered by line, the blank one counted, so that a reader can find the call.
+      client.write("sleep 1000\n\necho x\nadd 40 2\nadd 1\n");
       Sample.Result r = client.finish();
       assertEquals(1, r.exit, "one call was refused: " + r);
       assertEquals(
-          "#2 x\n#3 42\n#4 error: add: expected 2 integers, got 1\n#1 slept 1000 ms\n", r.out);
+          "#3 x\n#4 42\n#5 error: add: expected 2 integers, got 1\n#1 slept 1000 ms\n", r.out);
     }
   }
 
