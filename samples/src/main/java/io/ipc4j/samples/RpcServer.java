@@ -3,10 +3,13 @@ package io.ipc4j.samples;
 import io.ipc4j.Endpoint;
 import io.ipc4j.IpcServer;
 import io.ipc4j.MessageConnection;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.function.BiConsumer;
 import picocli.CommandLine.Command;
@@ -29,9 +32,10 @@ import picocli.CommandLine.Parameters;
  * client may have many requests in flight on one connection and match replies that arrive out of
  * order: {@code sleep} runs on a thread of its own, at most {@value #MAX_IN_FLIGHT} at once per
  * connection (a client that sends more waits; if no thread can be started, the call gets an error
- * reply). Methods: {@code add A B} (64-bit integers), {@code time} (ISO-8601, UTC), {@code echo
- * TEXT} (verbatim), {@code sleep MS} (0 to 60000). A malformed request gets an error reply, with ID
- * {@code -} if it has none, and the connection stays open.
+ * reply; on shutdown, calls in flight end at once with the error reply {@code ID error interrupted:
+ * the server is shutting down}). Methods: {@code add A B} (64-bit integers), {@code time}
+ * (ISO-8601, UTC), {@code echo TEXT} (verbatim), {@code sleep MS} (0 to 60000). A malformed request
+ * gets an error reply, with ID {@code -} if it has none, and the connection stays open.
  *
  * <p>Over {@code tcp} and {@code unix} each message is framed as a 4-byte big-endian length and the
  * payload, so any language can be a client; in Python: {@code s.sendall(struct.pack(">I", len(m)) +
@@ -56,20 +60,53 @@ final class RpcServer implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Calls calls = new Calls();
     IpcServer server =
         IpcServer.builder(endpoint)
             .options(idleTimeout.options())
-            .messageHandler(RpcServer::serve)
+            .messageHandler(c -> serve(c, Threads::start, calls))
             .start();
-    return Shutdown.serve("rpc-server", server.endpoint(), server);
+    // Calls first: a sleep in flight ends at once with its error reply, where the server's close
+    // would wait for it through the whole shutdown grace and then close its connection unanswered.
+    return Shutdown.serve("rpc-server", server.endpoint(), calls, server);
   }
 
-  static void serve(MessageConnection c) throws IOException, InterruptedException {
-    serve(c, Threads::start);
+  /**
+   * The blocking calls running on the threads of their own, which a shutdown interrupts so that
+   * they end at once, each with its error reply; a call that starts after that is interrupted as it
+   * starts.
+   */
+  static final class Calls implements Closeable {
+    private final Set<Thread> running = ConcurrentHashMap.newKeySet();
+    private volatile boolean stopping;
+
+    /** Runs {@code call} on the current thread, as one that a shutdown interrupts. */
+    void run(Runnable call) {
+      Thread self = Thread.currentThread();
+      running.add(self);
+      try {
+        if (stopping) { // after add: close() either finds this thread or is seen stopping here
+          self.interrupt();
+        }
+        call.run();
+      } finally {
+        running.remove(self);
+        Thread.interrupted(); // a shutdown's interrupt that came after the call
+      }
+    }
+
+    @Override
+    public void close() {
+      stopping = true;
+      running.forEach(Thread::interrupt);
+    }
   }
 
-  /** {@link #serve(MessageConnection)}, starting threads with {@code threads}: a test's seam. */
-  static void serve(MessageConnection c, BiConsumer<String, Runnable> threads)
+  /**
+   * Serves {@code c}, running blocking calls on threads started with {@code threads} (a test's
+   * seam) and registered with {@code calls}.
+   */
+  static void serve(MessageConnection c, BiConsumer<String, Runnable> threads, Calls calls)
       throws IOException, InterruptedException {
     Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
     try {
@@ -83,7 +120,7 @@ final class RpcServer implements Callable<Integer> {
                 "rpc " + request.id + " " + c.remoteEndpoint(),
                 () -> {
                   try {
-                    reply(c, request, method);
+                    calls.run(() -> reply(c, request, method));
                   } finally {
                     inFlight.release();
                   }

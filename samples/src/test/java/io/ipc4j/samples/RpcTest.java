@@ -1,6 +1,7 @@
 package io.ipc4j.samples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipc4j.Ipc;
@@ -59,6 +60,29 @@ class RpcTest {
     }
   }
 
+  /**
+   * SIGTERM (Ctrl-C) while a call sleeps: the call ends at once with its error reply, where it used
+   * to hold the server through the whole shutdown grace and then lose its connection unanswered.
+   */
+  @Test
+  void shutdownEndsACallInFlightWithAnErrorReply() throws Exception {
+    try (Sample server = Sample.start("rpc-server", "unix://" + dir.resolve("r.sock"));
+        MessageConnection c =
+            Ipc.connectMessages(
+                server.awaitListening(),
+                IpcOptions.of(StandardIpcOptions.READ_TIMEOUT, Duration.ofSeconds(30)))) {
+      c.send(StandardCharsets.UTF_8.encode("1 sleep 60000"));
+      // Requests are read in order: once the echo is answered, the sleep has been handed over.
+      assertEquals("2 ok x", call(c, "2 echo x"));
+      server.terminate();
+      ByteBuffer reply = c.receive();
+      assertNotNull(reply, "the sleep was answered before its connection closed");
+      assertEquals(
+          "1 error interrupted: the server is shutting down",
+          StandardCharsets.UTF_8.decode(reply).toString());
+    }
+  }
+
   @Test
   void malformedRequestsGetErrorRepliesAndTheConnectionStaysOpen() throws Exception {
     try (Sample server = Sample.start("rpc-server", "unix://" + dir.resolve("r.sock"));
@@ -94,7 +118,8 @@ class RpcTest {
                       s,
                       (name, task) -> {
                         throw new OutOfMemoryError("unable to create native thread: test");
-                      });
+                      },
+                      new RpcServer.Calls());
                 } catch (Throwable e) {
                   failed.set(e);
                 }
