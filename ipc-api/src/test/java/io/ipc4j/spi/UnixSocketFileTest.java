@@ -102,6 +102,43 @@ class UnixSocketFileTest {
     }
   }
 
+  /**
+   * Another binder takes the path while this one binds at its private name: this bind is refused
+   * naming the endpoint, the other's live socket keeps its file, and nothing of this bind is left.
+   */
+  @Test
+  void aSocketThatTakesThePathWhileBindingWinsAndNothingIsLeftBehind() throws Exception {
+    Endpoint endpoint = Endpoint.unix(dir.resolve("s"));
+    try (ServerSocketChannel first = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        ServerSocketChannel second = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      AddressInUseException e =
+          assertThrows(
+              AddressInUseException.class,
+              () ->
+                  UnixSocketFile.bind(
+                      endpoint,
+                      OWNER,
+                      p -> {
+                        first.bind(UnixDomainSocketAddress.of(p));
+                        second.bind(UnixDomainSocketAddress.of(endpoint.path())); // the racer
+                      },
+                      first::isOpen));
+      assertEquals(
+          endpoint
+              + ": address in use: "
+              + endpoint.path()
+              + " appeared while binding and a live socket listens there",
+          e.getMessage());
+      assertTrue(UnixSocketFile.isLive(endpoint.path()), "the racer's socket keeps its file");
+      try (Stream<Path> entries = Files.list(dir)) {
+        assertEquals(
+            List.of(endpoint.path()),
+            entries.collect(Collectors.toList()),
+            "the private name and its directory are gone");
+      }
+    }
+  }
+
   private static Set<PosixFilePermission> permissionsOf(Path path) throws IOException {
     return Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
   }
