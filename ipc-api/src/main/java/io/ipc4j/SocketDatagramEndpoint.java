@@ -12,7 +12,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * A {@link DatagramEndpoint} over a provider's {@link DatagramSocket}. Datagrams are received
  * through a buffer one byte larger than the maximum, so that one the kernel had to cut is
- * recognised and reported, never handed on cut; sends go straight to the socket.
+ * recognised and reported, never handed on cut; sends go straight to the socket, one at a time if
+ * there is a write timeout.
  */
 final class SocketDatagramEndpoint implements DatagramEndpoint {
   private final DatagramSocket socket;

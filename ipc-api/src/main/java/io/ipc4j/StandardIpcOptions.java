@@ -41,9 +41,9 @@ public final class StandardIpcOptions {
 
   /**
    * How long one write (or one {@code send}) may block on a peer that does not read. Expiry closes
-   * the connection as for {@link #READ_TIMEOUT}; on a datagram server ({@code unixgram}, where a
-   * send waits while the peer's queue is full), only the conversation with that peer. Zero means no
-   * limit. Default: no limit.
+   * the connection as for {@link #READ_TIMEOUT}; on a datagram server ({@code unixgram}, where an
+   * answer waits while the peer's queue or the server's send buffer is full), only the conversation
+   * whose answer waited. Zero means no limit. Default: no limit.
    */
   public static final IpcOption<Duration> WRITE_TIMEOUT =
       nonNegative("writeTimeout", Duration.ZERO);

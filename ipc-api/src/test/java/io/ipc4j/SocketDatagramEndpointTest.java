@@ -35,7 +35,7 @@ class SocketDatagramEndpointTest {
     SocketDatagramEndpoint endpoint =
         new SocketDatagramEndpoint(
             socket,
-            IpcOptions.DEFAULTS.with(StandardIpcOptions.WRITE_TIMEOUT, Duration.ofMillis(200)));
+            IpcOptions.DEFAULTS.with(StandardIpcOptions.WRITE_TIMEOUT, Duration.ofMillis(500)));
     CompletableFuture<Throwable> stuck = sendAsync(endpoint, STUCK);
     assertTrue(socket.blocked.await(5, TimeUnit.SECONDS), "the first send blocks");
     CompletableFuture<Throwable> quick = sendAsync(endpoint, QUICK);
@@ -43,7 +43,7 @@ class SocketDatagramEndpointTest {
     Throwable timeout = stuck.get(5, TimeUnit.SECONDS);
     assertInstanceOf(SocketTimeoutException.class, timeout, "the blocked send timed out");
     assertEquals(
-        "write timed out after 200 ms (writeTimeout), endpoint closed: " + LOCAL,
+        "write timed out after 500 ms (writeTimeout), endpoint closed: " + LOCAL,
         timeout.getMessage());
     // The other send waited for the blocked one (one deadline at a time), and found the endpoint
     // closed by its timeout.

@@ -291,10 +291,11 @@ public abstract class DatagramEndpointContract extends TransportContract {
 
   /**
    * A send blocked on a receiver that does not read ends at the write timeout, which closes the
-   * endpoint, even while another thread sends to a receiver with room: that one must not take away
-   * the blocked one's deadline. Only on {@code unixgram}, where a send waits while the receiver's
-   * queue is full ({@code udp} drops the datagram instead), and where closing the socket does not
-   * wake the send.
+   * endpoint, while another thread sends to a receiver with room; that one waits its turn and finds
+   * the endpoint closed. Only on {@code unixgram}, where a send waits while the receiver's queue is
+   * full ({@code udp} drops the datagram instead), and where closing the socket does not wake the
+   * send, so that the kernel's send timeout has to. (That the other send does not clear the blocked
+   * one's deadline is {@code SocketDatagramEndpointTest}'s: here the kernel would end it anyway.)
    */
   @Test
   void writeTimeoutEndsASendBlockedWhileAnotherSends() throws Exception {

@@ -4,6 +4,7 @@ import io.ipc4j.Endpoint;
 import io.ipc4j.spi.DatagramSocket;
 import io.ipc4j.spi.UnixSocketFile;
 import java.io.Closeable;
+import java.io.FileDescriptor;
 import java.io.IOException;
 import java.net.PortUnreachableException;
 import java.net.SocketException;
@@ -65,14 +66,17 @@ import org.slf4j.LoggerFactory;
  *       and drops the sender of an empty datagram it receives: {@link #send} refuses an empty
  *       buffer, and an empty datagram is reported as coming from the connected peer, or else from
  *       the unnamed endpoint {@code unixgram:}.
- *   <li>A send waits while the receiver's queue is full (net.unix.max_dgram_qlen datagrams), and
- *       neither closing this socket nor shutting it down wakes it: only the kernel's send timeout
- *       (SO_SNDTIMEO) bounds it. A socket with a send timeout therefore sets it with junixsocket's
- *       {@code setSoTimeout}, which sets the receive timeout (SO_RCVTIMEO) too; a send that timed
- *       out fails with {@link SocketTimeoutException} (or {@link AsynchronousCloseException} if the
- *       socket was closed meanwhile), and a receive that timed out, which junixsocket reports
- *       exactly like an empty datagram, waits again. So an empty datagram that arrives within 20 ms
- *       of such a timeout is taken for it and dropped.
+ *   <li>A send waits while the receiver's queue is full (net.unix.max_dgram_qlen datagrams, unless
+ *       the receiver is connected to this socket) or this socket's send buffer is (a datagram is
+ *       charged to its sender until it is read, so a receiver that reads no more fills it, for
+ *       every receiver), and neither closing this socket nor shutting it down wakes it: only the
+ *       kernel's send timeout (SO_SNDTIMEO) bounds it. A socket with a send timeout therefore sets
+ *       it with junixsocket's {@code setSoTimeout}, which sets the receive timeout (SO_RCVTIMEO)
+ *       too, at least {@link #MIN_TIMEOUT_MILLIS} ms; a send that timed out fails with {@link
+ *       SocketTimeoutException} (or {@link AsynchronousCloseException} if the socket was closed
+ *       meanwhile), and a receive that timed out, which junixsocket reports exactly like an empty
+ *       datagram, waits again. So an empty datagram that arrives within 20 ms of such a timeout is
+ *       taken for it and dropped.
  * </ul>
  *
  * <p>{@link #maxDatagramSize()} is what Linux accepts in one send: SO_SNDBUF less 32 bytes (more is
@@ -102,9 +106,19 @@ final class JunixsocketDatagramSocket implements DatagramSocket {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final ReentrantLock sendLock = new ReentrantLock();
   private volatile AFUNIXDatagramChannel sender;
+
+  /** The descriptor of {@link #sender}, which closing it leaves open (see {@link #closeSender}). */
+  private volatile FileDescriptor senderDescriptor;
+
   private final Endpoint unnamed;
 
-  /** How long a send may wait for room at its receiver, in milliseconds; 0 for ever. */
+  /**
+   * The least send timeout: the kernel counts it in clock ticks (up to 10 ms), and a timeout of one
+   * tick can end a receive at once, which {@link #receive} could not tell from an empty datagram.
+   */
+  static final int MIN_TIMEOUT_MILLIS = 25;
+
+  /** How long a send may wait for room, in milliseconds; 0 for ever. */
   private final int sendTimeoutMillis;
 
   /**
@@ -151,7 +165,8 @@ final class JunixsocketDatagramSocket implements DatagramSocket {
    * @param local the endpoint to report as this side
    * @param remote the connected peer, or null
    * @param cleanup what to release before the channel is closed (a socket file), or null
-   * @param sendTimeoutMillis how long a send may wait for room at its receiver, 0 for ever
+   * @param sendTimeoutMillis how long a send may wait for room, 0 for ever; at least {@link
+   *     #MIN_TIMEOUT_MILLIS} if not 0
    */
   JunixsocketDatagramSocket(
       AFUNIXDatagramChannel channel,
@@ -170,12 +185,13 @@ final class JunixsocketDatagramSocket implements DatagramSocket {
     this.cleanup = cleanup;
     this.maxDatagramSize = JunixsocketPacketSocket.maxSize(channel.socket());
     this.unnamed = Endpoint.parse(local.scheme() + ":");
-    this.sendTimeoutMillis = sendTimeoutMillis;
-    long timeout = TimeUnit.MILLISECONDS.toNanos(sendTimeoutMillis);
+    this.sendTimeoutMillis =
+        sendTimeoutMillis == 0 ? 0 : Math.max(sendTimeoutMillis, MIN_TIMEOUT_MILLIS);
+    long timeout = TimeUnit.MILLISECONDS.toNanos(this.sendTimeoutMillis);
     this.timedOutAfterNanos = Math.max(timeout - TimeUnit.MILLISECONDS.toNanos(20), timeout / 2);
-    if (sendTimeoutMillis > 0) {
-      // The duplicate that sends shares the socket, and so its timeouts.
-      channel.socket().setSoTimeout(sendTimeoutMillis);
+    if (this.sendTimeoutMillis > 0) {
+      // The duplicate that sends shares the socket, and so its kernel timeouts.
+      channel.socket().setSoTimeout(this.sendTimeoutMillis);
     }
   }
 
@@ -237,22 +253,33 @@ final class JunixsocketDatagramSocket implements DatagramSocket {
         throw translate(e, to, true);
       }
       if (sent == 0) {
-        // Nothing sent from a buffer that was not empty: the send timeout passed.
-        throw sendTimedOut(to);
+        throw notSent(to); // from a buffer that was not empty
       }
     } finally {
       sendLock.unlock();
+      if (closed.get()) {
+        // close() found a send under way, perhaps this one, and left the sender to it.
+        closeSenderUnlessSendingQuietly();
+      }
     }
   }
 
-  private IOException sendTimedOut(Endpoint to) {
+  /**
+   * Why a send sent nothing: the send timeout passed, as a rule (the duplicate that sends blocks
+   * whatever mode the receiving channel is put in).
+   */
+  private IOException notSent(Endpoint to) {
     if (closed.get()) {
       return new AsynchronousCloseException();
+    }
+    if (sendTimeoutMillis == 0) {
+      return new IOException(to + ": the datagram was not sent (no buffer space)");
     }
     return new SocketTimeoutException(
         "send timed out after "
             + sendTimeoutMillis
-            + " ms, the receiver's queue staying full (it reads no more datagrams): "
+            + " ms: no room at the receiver, nor in this socket's send buffer, which holds what its"
+            + " receivers have not read yet: "
             + to);
   }
 
@@ -275,6 +302,7 @@ final class JunixsocketDatagramSocket implements DatagramSocket {
       // Closing it must neither shut down the socket it shares nor delete a file.
       dup.setShutdownOnClose(false);
       dup.setDeleteOnClose(false);
+      senderDescriptor = dup.getFileDescriptor();
       sender = dup.getChannel();
       if (closed.get()) {
         // Closed meanwhile: close() may not have seen this duplicate, which keeps the socket.
@@ -287,12 +315,13 @@ final class JunixsocketDatagramSocket implements DatagramSocket {
 
   /** Closes the sender after a failure (junixsocket may have closed it); under sendLock. */
   private void retire() {
-    AFUNIXDatagramChannel out = sender;
-    sender = null;
     try {
-      out.close();
+      closeSender();
     } catch (IOException ignored) {
       // Its descriptor is a duplicate, closed or not: nothing of this socket's is lost.
+    } finally {
+      sender = null;
+      senderDescriptor = null;
     }
   }
 
@@ -456,7 +485,7 @@ final class JunixsocketDatagramSocket implements DatagramSocket {
       return;
     }
     IOException failure = null;
-    for (Closeable step : new Closeable[] {cleanup, channel, this::closeSender}) {
+    for (Closeable step : new Closeable[] {cleanup, channel, this::closeSenderUnlessSending}) {
       try {
         if (step != null) {
           step.close();
@@ -474,11 +503,47 @@ final class JunixsocketDatagramSocket implements DatagramSocket {
     }
   }
 
-  /** Closes the sender without waiting for a send blocked on a full peer (close must not wait). */
+  /**
+   * Closes the sender, unless a send is under way: close must not wait for one blocked on a full
+   * peer, and must not close the descriptor under it (junixsocket closes it itself after a refused
+   * send, by then perhaps another file's number). The send closes it when it returns.
+   */
+  private void closeSenderUnlessSending() throws IOException {
+    if (sendLock.tryLock()) {
+      try {
+        closeSender();
+      } finally {
+        sendLock.unlock();
+      }
+    }
+  }
+
+  private void closeSenderUnlessSendingQuietly() {
+    try {
+      closeSenderUnlessSending();
+    } catch (IOException e) {
+      log.debug("{}: closing the sending duplicate failed", local, e);
+    }
+  }
+
+  /**
+   * Closes the sender, and its descriptor: junixsocket leaves that of a socket made from a
+   * descriptor open when it closes the socket (2.11.1), which kept this socket, its name and what
+   * was queued for it alive after {@link #close()}, one descriptor leaked per socket that had sent.
+   * A descriptor junixsocket did close (after a refused send) it marks invalid, and it is left
+   * alone.
+   */
   private void closeSender() throws IOException {
     AFUNIXDatagramChannel out = sender;
-    if (out != null) {
-      out.close();
+    FileDescriptor descriptor = senderDescriptor;
+    try {
+      if (out != null) {
+        out.close();
+      }
+    } finally {
+      if (descriptor != null) {
+        PassedDescriptors.closeQuietly(descriptor);
+      }
     }
   }
 

@@ -34,13 +34,17 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -172,20 +176,60 @@ class JunixsocketDatagramTest {
   }
 
   /**
-   * A client that sends and never reads fills its queue with the server's answers, and the server's
-   * next send to it waits: with a write timeout that costs its own conversation only, where it
-   * would hold the socket every conversation sends through.
+   * A client that sends and never reads fills, with the server's answers, its own queue (if it is
+   * not connected to the server: net.unix.max_dgram_qlen datagrams) or the server socket's send
+   * buffer (Linux charges a datagram to its sender until it is read), and the server's next answer
+   * waits. With a write timeout that answer fails and ends its conversation, where it would hold
+   * the handler, and the socket every conversation answers through, for as long as the client
+   * lives; once the client goes away, the others are answered again.
    */
   @Test
-  void serverWithAWriteTimeoutKeepsServingPastAClientThatDoesNotRead() throws Exception {
+  void serverWithAWriteTimeoutGetsPastAnUnconnectedClientThatDoesNotRead() throws Exception {
     Endpoint endpoint = newAbstractEndpoint();
-    IpcOptions writeTimeout =
-        IpcOptions.DEFAULTS.with(StandardIpcOptions.WRITE_TIMEOUT, Duration.ofMillis(200));
-    CompletableFuture<Throwable> failure = new CompletableFuture<>();
-    CompletableFuture<Boolean> openAfter = new CompletableFuture<>();
+    Answers answers = serveWithWriteTimeout(endpoint);
+    try (AFUNIXDatagramChannel deaf = AFUNIXDatagramChannel.open()) {
+      deaf.bind(UnixAddresses.of(newAbstractEndpoint()));
+      for (int i = 0; i < DATAGRAMS_TO_FILL; i++) {
+        deaf.send(ascii("answer me " + i), UnixAddresses.of(endpoint));
+      }
+      answers.assertTimedOut(UnixAddresses.endpointOf("unixgram", deaf.getLocalAddress()));
+    }
+    answers.assertServed(endpoint);
+  }
+
+  /**
+   * The same with ipc4j's own client, connected to the server: its queue has no limit then, and the
+   * server's answers fill the server socket's send buffer, which every conversation shares.
+   */
+  @Test
+  void serverWithAWriteTimeoutGetsPastAConnectedClientThatDoesNotRead() throws Exception {
+    Endpoint endpoint = newAbstractEndpoint();
+    Answers answers = serveWithWriteTimeout(endpoint);
+    try (MessageConnection deaf = Ipc.connectMessages(endpoint, IpcOptions.DEFAULTS)) {
+      for (int i = 0; i < DATAGRAMS_TO_FILL; i++) {
+        deaf.send(ascii("answer me " + i));
+      }
+      answers.assertTimedOut(deaf.localEndpoint());
+    }
+    answers.assertServed(endpoint);
+  }
+
+  /**
+   * Enough answers to fill a receiver's queue (net.unix.max_dgram_qlen: 10 by default, 512 where
+   * systemd sets it) or the server's send buffer (208 KiB by default, each small datagram charged
+   * with 768 bytes or more), whichever comes first.
+   */
+  private static final int DATAGRAMS_TO_FILL = 2_000;
+
+  /**
+   * An echo server on {@code endpoint} with a write timeout of 200 ms, and how its handler ends.
+   */
+  private Answers serveWithWriteTimeout(Endpoint endpoint) throws IOException {
+    Answers answers = new Answers();
     fixture.closeAfter(
         IpcServer.builder(endpoint)
-            .options(writeTimeout)
+            .options(
+                IpcOptions.DEFAULTS.with(StandardIpcOptions.WRITE_TIMEOUT, Duration.ofMillis(200)))
             .authorizer(PeerAuthorizer.ANYONE)
             .messageHandler(
                 c -> {
@@ -194,28 +238,36 @@ class JunixsocketDatagramTest {
                       c.send(m);
                     }
                   } catch (IOException e) {
-                    openAfter.complete(c.isOpen());
-                    failure.complete(e);
+                    answers.openAfter.complete(c.isOpen());
+                    answers.failure.complete(e);
                     throw e;
                   }
                 })
             .start());
-    try (AFUNIXDatagramChannel deaf = AFUNIXDatagramChannel.open()) {
-      deaf.bind(UnixAddresses.of(newAbstractEndpoint()));
-      for (int i = 0; i < 20; i++) { // twice net.unix.max_dgram_qlen
-        deaf.send(ascii("answer me " + i), UnixAddresses.of(endpoint));
-      }
-      try (MessageConnection client = Ipc.connectMessages(endpoint, IpcOptions.DEFAULTS)) {
-        client.send(ascii("still served"));
-        assertEquals("still served", US_ASCII.decode(client.receive()).toString());
-      }
+    return answers;
+  }
+
+  private static final class Answers {
+    final CompletableFuture<Throwable> failure = new CompletableFuture<>();
+    final CompletableFuture<Boolean> openAfter = new CompletableFuture<>();
+
+    void assertTimedOut(Endpoint client) throws Exception {
       Throwable timeout = failure.get(10, TimeUnit.SECONDS);
       assertInstanceOf(SocketTimeoutException.class, timeout);
       assertEquals(
-          "write timed out after 200 ms (writeTimeout), connection closed: "
-              + UnixAddresses.endpointOf("unixgram", deaf.getLocalAddress()),
+          "write timed out after 200 ms (writeTimeout), connection closed: " + client,
           timeout.getMessage());
       assertFalse(openAfter.get(), "the conversation that timed out is closed");
+    }
+
+    void assertServed(Endpoint endpoint) throws IOException {
+      try (MessageConnection client =
+          Ipc.connectMessages(
+              endpoint,
+              IpcOptions.DEFAULTS.with(StandardIpcOptions.READ_TIMEOUT, Duration.ofSeconds(10)))) {
+        client.send(ascii("served again"));
+        assertEquals("served again", US_ASCII.decode(client.receive()).toString());
+      }
     }
   }
 
@@ -299,6 +351,48 @@ class JunixsocketDatagramTest {
     assertEquals("after", receive(b, a.localEndpoint()));
     b.send(ascii("still receiving"), a.localEndpoint());
     assertEquals("still receiving", receive(a, alive));
+  }
+
+  /**
+   * A socket that has sent, through duplicates of its descriptor, one of them retired after a
+   * refused send, holds no descriptor once closed: junixsocket leaves a duplicate's open when it
+   * closes it, which kept the socket alive, and its name taken, after close.
+   */
+  @Test
+  void closingASocketThatHasSentLeavesNoDescriptorOfItOpen() throws Exception {
+    Set<String> before = openSockets().keySet();
+    Endpoint name = newAbstractEndpoint();
+    DatagramSocket a = provider.bindDatagram(name, IpcOptions.DEFAULTS);
+    Map<String, String> ours = new HashMap<>(openSockets());
+    ours.keySet().removeAll(before);
+    assertEquals(1, ours.size(), "one descriptor once bound: " + ours);
+    String inode = ours.values().iterator().next();
+    Endpoint vanished = newAbstractEndpoint();
+    bind(vanished).close();
+    assertThrows(PortUnreachableException.class, () -> a.send(ascii("refused"), vanished));
+    a.send(ascii("to itself"), name);
+    assertEquals("to itself", receive(a, name));
+    a.close();
+    assertFalse(openSockets().containsValue(inode), "a descriptor of the socket is open");
+    bind(name).close(); // its name is free again
+  }
+
+  /** This process's open socket descriptors: number to {@code socket:[INODE]}. */
+  private static Map<String, String> openSockets() throws IOException {
+    Map<String, String> sockets = new HashMap<>();
+    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+      for (Path fd : (Iterable<Path>) fds::iterator) {
+        try {
+          String target = Files.readSymbolicLink(fd).toString();
+          if (target.startsWith("socket:")) {
+            sockets.put(fd.getFileName().toString(), target);
+          }
+        } catch (IOException gone) {
+          // Closed meanwhile, or the descriptor of the listing itself.
+        }
+      }
+    }
+    return sockets;
   }
 
   @Test
