@@ -295,15 +295,23 @@ final class JunixsocketDatagramSocket implements DatagramSocket {
 
   /** The duplicate that sends, opened on first use and after a failed send; under sendLock. */
   private AFUNIXDatagramChannel sender() throws IOException {
+    if (closed.get()) {
+      // Closed while this send waited for the lock: close() left the duplicate to it.
+      throw new AsynchronousCloseException();
+    }
     if (sender == null) {
-      AFUNIXDatagramSocket dup =
-          FileDescriptorCast.duplicating(channel.getFileDescriptor())
-              .as(AFUNIXDatagramSocket.class);
-      // Closing it must neither shut down the socket it shares nor delete a file.
-      dup.setShutdownOnClose(false);
-      dup.setDeleteOnClose(false);
-      senderDescriptor = dup.getFileDescriptor();
-      sender = dup.getChannel();
+      FileDescriptorCast cast = FileDescriptorCast.duplicating(channel.getFileDescriptor());
+      try {
+        AFUNIXDatagramSocket dup = cast.as(AFUNIXDatagramSocket.class);
+        // Closing it must neither shut down the socket it shares nor delete a file.
+        dup.setShutdownOnClose(false);
+        dup.setDeleteOnClose(false);
+        senderDescriptor = dup.getFileDescriptor();
+        sender = dup.getChannel();
+      } catch (IOException | RuntimeException e) {
+        PassedDescriptors.closeQuietly(cast.getFileDescriptor()); // nothing else would
+        throw e;
+      }
       if (closed.get()) {
         // Closed meanwhile: close() may not have seen this duplicate, which keeps the socket.
         closeSender();
@@ -506,7 +514,9 @@ final class JunixsocketDatagramSocket implements DatagramSocket {
   /**
    * Closes the sender, unless a send is under way: close must not wait for one blocked on a full
    * peer, and must not close the descriptor under it (junixsocket closes it itself after a refused
-   * send, by then perhaps another file's number). The send closes it when it returns.
+   * send, by then perhaps another file's number). The send closes it when it returns, so a send
+   * that waits on a receiver's full queue keeps the socket until then: until the receiver reads or
+   * goes away, or the send timeout passes.
    */
   private void closeSenderUnlessSending() throws IOException {
     if (sendLock.tryLock()) {

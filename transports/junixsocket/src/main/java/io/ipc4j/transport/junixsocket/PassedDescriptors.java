@@ -189,7 +189,7 @@ final class PassedDescriptors {
     try {
       new FileInputStream(fd).close();
     } catch (IOException e) {
-      log.debug("closing received file descriptor {} failed", fd, e);
+      log.debug("closing file descriptor {} failed", fd, e);
     }
   }
 }
